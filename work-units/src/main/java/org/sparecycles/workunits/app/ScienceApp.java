@@ -38,6 +38,11 @@ public interface ScienceApp {
      */
     ObjectNode analyze(InputFile input, Parameters parameters) throws AppException;
 
+    /** How the validator compares two outputs of this app; exact bytes unless the app says otherwise. */
+    default org.sparecycles.workunits.compare.ResultComparator comparator() {
+        return org.sparecycles.workunits.compare.ResultComparator.exact();
+    }
+
     /** Parses raw parameter values against {@link #parameters()}; see {@link Parameters#parse}. */
     default Parameters parseParameters(java.util.Map<String, String> raw) {
         return Parameters.parse(parameters(), raw);
