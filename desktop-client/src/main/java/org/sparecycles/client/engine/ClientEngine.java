@@ -1,0 +1,794 @@
+package org.sparecycles.client.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.sparecycles.client.config.ClientConfig;
+import org.sparecycles.client.events.EventLog;
+import org.sparecycles.client.net.ApiException;
+import org.sparecycles.client.net.Backoff;
+import org.sparecycles.client.net.Failures;
+import org.sparecycles.client.net.ServerApi;
+import org.sparecycles.client.state.Attachment;
+import org.sparecycles.client.state.ClientState;
+import org.sparecycles.client.state.DataDirLock;
+import org.sparecycles.client.state.StateStore;
+import org.sparecycles.client.state.TaskRecord;
+import org.sparecycles.client.state.TaskState;
+import org.sparecycles.client.worker.Slot;
+import org.sparecycles.client.worker.WorkerLauncher;
+import org.sparecycles.client.worker.WorkerOutcome;
+import org.sparecycles.client.worker.WorkerProcess;
+import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.HostRegistration;
+import org.sparecycles.workunits.protocol.InputRef;
+import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
+
+/**
+ * The headless client engine: attaches to a server, keeps a small buffer of tasks, downloads inputs, runs each
+ * task in a worker process per slot, uploads outputs and reports results, persisting its state after every
+ * change that matters so a killed client resumes where it was.
+ *
+ * <p>Threading: all state lives on one engine thread (a single-thread scheduler); network calls run on a small
+ * I/O pool and hand their results back to the engine thread; workers are separate processes. Observers get
+ * {@link EngineSnapshot}s and {@link org.sparecycles.client.events.ClientEvent}s on the engine thread. Idle, the
+ * engine only has a timer pending: no polling loop.
+ */
+public final class ClientEngine implements AutoCloseable {
+    /** Reported in host registration. */
+    public static final String CLIENT_VERSION = Objects.requireNonNullElse(
+            ClientEngine.class.getPackage().getImplementationVersion(), "dev");
+
+    private final ClientConfig config;
+    private final Clock clock;
+    private final EventLog events;
+    private final DataDirLock lock;
+    private final StateStore store;
+    private final ServerApi api;
+    private final InputCache cache;
+    private final WorkerSlots slots;
+    private final Path outputs;
+    private final String source;
+    private final Backoff backoff;
+
+    private final ScheduledExecutorService loop;
+    private final ExecutorService io;
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    // engine-thread state
+    private ClientState state;
+    private final Map<Long, WorkerProcess> workers = new HashMap<>();
+    private final Map<Long, EngineSnapshot.TransferView> transfers = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> transferFailures = new HashMap<>();
+    private final Map<Long, Instant> transferRetryAt = new HashMap<>();
+    private final Map<Long, Double> progress = new HashMap<>();
+    private boolean started;
+    private boolean stopping;
+    private boolean attaching;
+    private boolean rpcInFlight;
+    private int rpcFailures;
+    private int refusedReports;
+    private Instant backoffUntil = Instant.EPOCH;
+    private Instant nextWorkRequest = Instant.EPOCH;
+    private double taskSeconds = WorkFetchPolicy.DEFAULT_TASK_SECONDS;
+    private ScheduledFuture<?> wake;
+    private volatile EngineSnapshot snapshot;
+
+    private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
+            throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.events = events;
+        this.lock = lock;
+        this.state = state;
+        Path dir = config.dataDir();
+        this.store = new StateStore(dir.resolve("state.json"), clock);
+        this.api = new ServerApi(config.server());
+        this.cache = new InputCache(dir.resolve("cache"), api);
+        this.slots = new WorkerSlots(dir.resolve("slots"), config, new WorkerLauncher(), cache);
+        this.outputs = Files.createDirectories(dir.resolve("outputs"));
+        this.source = config.serverText();
+        this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> thread(r, "engine"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.loop = scheduler;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(3, 3, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> thread(r, "engine-io"));
+        pool.allowCoreThreadTimeOut(true);
+        this.io = pool;
+        this.snapshot = buildSnapshot("starting");
+    }
+
+    /**
+     * Locks the data directory and loads the saved state.
+     *
+     * @throws IllegalStateException when another client uses the directory, or it is attached to another
+     *                               server or account
+     */
+    public static ClientEngine open(ClientConfig config, Clock clock, EventLog events) throws IOException {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        try {
+            StateStore.Loaded loaded = new StateStore(config.dataDir().resolve("state.json"), clock).load();
+            loaded.notes().forEach(n -> events.add("client", n));
+            Attachment a = loaded.state().attachment();
+            if (a != null && (!a.serverUrl().equals(config.serverText()) || !a.email().equals(config.email()))) {
+                throw new IllegalStateException("data directory " + config.dataDir() + " is attached to "
+                        + a.serverUrl() + " as " + a.email() + "; use another --data-dir for " + config.serverText()
+                        + " as " + config.email());
+            }
+            return new ClientEngine(config, clock, events, lock, loaded.state());
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Starts attaching (or resuming) and computing; returns at once. */
+    public void start() {
+        post(this::startUp);
+    }
+
+    /** Completes when the engine has stopped: normally after {@link #close()}, exceptionally on a fatal error. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    /** The latest snapshot; never null. */
+    public EngineSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Adds an observer; run the returned handle to remove it. */
+    public Runnable addListener(EngineListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Stops workers (they resume from their checkpoints at the next start), saves the state and releases the data
+     * directory. Blocks until done; safe to call twice and from a shutdown hook.
+     */
+    @Override
+    public void close() {
+        if (!loop.isShutdown()) {
+            try {
+                loop.submit(this::shutDown).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the engine thread is stuck or gone: still release what we can
+            }
+            loop.shutdownNow();
+        }
+        io.shutdownNow();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // the OS releases the lock with the process anyway
+        }
+        terminated.complete(null);
+    }
+
+    // ---------------------------------------------------------------- start, attach, shut down
+
+    private void startUp() {
+        started = true;
+        List<Integer> killed = slots.killStaleWorkers();
+        if (!killed.isEmpty()) {
+            events.add("client", "stopped stale workers in slots " + killed);
+        }
+        Attachment a = state.attachment();
+        if (a == null) {
+            attach();
+        } else {
+            api.authenticate(a.authenticator());
+            events.add(source, "attached to " + a.serverUrl() + " as account " + a.accountId() + " (saved)");
+            if (a.isRegistered()) {
+                events.add(source, "host " + a.hostId() + " (saved)");
+                tick();
+            } else {
+                register();
+            }
+        }
+    }
+
+    private void attach() {
+        attaching = true;
+        publish();
+        Attacher attacher = new Attacher(config, api);
+        attachStep("attach", attacher::accountSession, session -> {
+            var s = session.session();
+            events.add(source, (session.created() ? "created account " : "logged in as ") + s.email());
+            api.authenticate(s.authenticator());
+            update(st -> st.withAttachment(new Attachment(config.serverText(), s.accountId(), config.email(),
+                    s.authenticator(), 0, 0)));
+            events.add(source, "attached to " + config.serverText() + " as account " + s.accountId());
+            register();
+        }, this::attach);
+    }
+
+    private void register() {
+        attaching = true;
+        Attacher attacher = new Attacher(config, api);
+        attachStep("register host", () -> {
+            HostRegistration registration = attacher.measureHost(CLIENT_VERSION);
+            return new Registered(registration, api.registerHost(registration).hostId());
+        }, registered -> {
+            HostRegistration registration = registered.registration();
+            long hostId = registered.hostId();
+            update(st -> st.withAttachment(st.attachment().withHost(hostId, registration.benchmarkGflops())));
+            events.add(source, String.format(Locale.ROOT, "registered host %d (%s, %d cores, %.2f GFLOPS per core)",
+                    hostId, registration.cpuModel(), registration.cores(), registration.benchmarkGflops()));
+            attaching = false;
+            tick();
+        }, this::register);
+    }
+
+    private void shutDown() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (wake != null) {
+            wake.cancel(false);
+        }
+        int stopped = 0;
+        for (WorkerProcess w : workers.values()) {
+            w.stop();
+            stopped++;
+        }
+        workers.clear();
+        save();
+        events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
+                + " checkpoints at the next start" : ""));
+    }
+
+    private void fatal(String message) {
+        events.add(source, "fatal: " + message);
+        stopping = true;
+        for (WorkerProcess w : workers.values()) {
+            w.stop();
+        }
+        workers.clear();
+        save();
+        terminated.completeExceptionally(new IllegalStateException(message));
+    }
+
+    // ---------------------------------------------------------------- the main step
+
+    /** Does everything that can be done now, then sets the timer for the next thing. Engine thread only. */
+    private void tick() {
+        if (stopping || !started || attaching || state.attachment() == null) {
+            publish();
+            return;
+        }
+        Instant now = clock.instant();
+        for (TaskRecord t : state.tasks()) {
+            boolean retryDue = !transferRetryAt.getOrDefault(t.resultId(), Instant.EPOCH).isAfter(now);
+            if (t.state() == TaskState.DOWNLOADING && !transfers.containsKey(t.resultId()) && retryDue) {
+                download(t);
+            } else if (t.state() == TaskState.UPLOADING && !transfers.containsKey(t.resultId()) && retryDue) {
+                upload(t);
+            } else if (t.state() == TaskState.RUNNING && !workers.containsKey(t.resultId())) {
+                resume(t);
+            }
+        }
+        startReadyTasks(now);
+        maybeRequest(now);
+        scheduleWake(now);
+        publish();
+    }
+
+    private void startReadyTasks(Instant now) {
+        List<TaskRecord> ready = state.tasks().stream().filter(t -> t.state() == TaskState.READY)
+                .sorted(Comparator.comparing(t -> t.assignment().deadline(),
+                        Comparator.nullsLast(Comparator.naturalOrder())))
+                .toList();
+        for (TaskRecord t : ready) {
+            Instant deadline = t.assignment().deadline();
+            if (deadline != null && now.isAfter(deadline)) {
+                events.add(source, "deadline passed before start for result " + t.resultId()
+                        + "; reporting it as a client error");
+                update(st -> st.updateTask(t.resultId(), r -> r.failed("deadline passed before the task started",
+                        0, 0)));
+                continue;
+            }
+            int slot = freeSlot();
+            if (slot < 0) {
+                return;
+            }
+            update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
+            try {
+                WorkerProcess w = slots.startFresh(t, slot);
+                watch(t.resultId(), w);
+                events.add(source, "started result " + t.resultId() + " (" + t.assignment().resultName()
+                        + ") in slot " + slot);
+            } catch (IOException e) {
+                failTask(t.resultId(), "cannot start worker: " + e.getMessage());
+            }
+        }
+    }
+
+    private void resume(TaskRecord t) {
+        try {
+            Slot slot = slots.slot(t.slot());
+            var outcome = slot.readOutcome().filter(o -> o.resultId() == t.resultId());
+            if (outcome.isPresent() && Files.isRegularFile(slot.outputFile())) {
+                events.add(source, "result " + t.resultId() + " had finished before the restart");
+                computed(t.resultId(), slot, outcome.get());
+                return;
+            }
+            int k = slots.checkpointedFiles(t);
+            WorkerProcess w = slots.resume(t);
+            watch(t.resultId(), w);
+            events.add(source, "resumed result " + t.resultId() + " from checkpoint after " + k + " of "
+                    + t.assignment().inputs().size() + " files");
+        } catch (IOException e) {
+            failTask(t.resultId(), "cannot resume worker: " + e.getMessage());
+        }
+    }
+
+    private int freeSlot() {
+        Set<Integer> used = state.tasks().stream().filter(t -> t.state() == TaskState.RUNNING)
+                .map(TaskRecord::slot).collect(Collectors.toSet());
+        for (int i = 0; i < config.cores(); i++) {
+            if (!used.contains(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private void watch(long resultId, WorkerProcess w) {
+        workers.put(resultId, w);
+        progress.put(resultId, 0.0);
+        w.onExit().thenAccept(code -> post(() -> workerExited(resultId, w, code)));
+    }
+
+    private void workerExited(long resultId, WorkerProcess w, int code) {
+        if (workers.get(resultId) != w) {
+            return; // stopped on purpose (shutdown, cancel)
+        }
+        workers.remove(resultId);
+        TaskRecord t = state.task(resultId).orElse(null);
+        if (t == null || t.state() != TaskState.RUNNING || stopping) {
+            return;
+        }
+        Slot slot = slots.slot(t.slot());
+        try {
+            var outcome = slot.readOutcome().filter(o -> o.resultId() == resultId);
+            if (code == 0 && outcome.isPresent()) {
+                computed(resultId, slot, outcome.get());
+            } else {
+                String message = code == 0 ? "worker exited without a result" : slot.readError();
+                events.add(source, "task " + resultId + " failed: " + message);
+                failTask(resultId, message);
+            }
+        } catch (IOException e) {
+            failTask(resultId, "cannot read worker result: " + e.getMessage());
+        }
+        tick();
+    }
+
+    private void computed(long resultId, Slot slot, WorkerOutcome o) throws IOException {
+        Path output = outputs.resolve(resultId + ".json");
+        Files.copy(slot.outputFile(), output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        update(st -> st.updateTask(resultId, r -> r.computed(o.outputSha256(), o.outputSize(), o.cpuSeconds(),
+                o.elapsedSeconds())));
+        progress.remove(resultId);
+        events.add(source, String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
+                o.elapsedSeconds(), o.cpuSeconds()));
+        slot.clear();
+    }
+
+    private void failTask(long resultId, String message) {
+        progress.remove(resultId);
+        update(st -> st.updateTask(resultId, r -> r.failed(message, r.cpuSeconds(), r.elapsedSeconds())));
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    private void download(TaskRecord t) {
+        long id = t.resultId();
+        transferRetryAt.remove(id);
+        transfers.put(id, new EngineSnapshot.TransferView(id, "download", "", 0));
+        background("download inputs of result " + id, () -> {
+            for (InputRef in : t.assignment().inputs()) {
+                transfers.put(id, new EngineSnapshot.TransferView(id, "download", in.name(), in.size()));
+                cache.fetch(in);
+            }
+            return t.assignment().inputs().size();
+        }, files -> {
+            transferDone(id);
+            updateIf(id, TaskState.DOWNLOADING, r -> r.moveTo(TaskState.READY));
+            tick();
+        }, error -> transferFailed(id, "download", error));
+    }
+
+    private void upload(TaskRecord t) {
+        long id = t.resultId();
+        Path output = outputs.resolve(id + ".json");
+        transferRetryAt.remove(id);
+        transfers.put(id, new EngineSnapshot.TransferView(id, "upload", output.getFileName().toString(),
+                t.outputSize()));
+        background("upload output of result " + id,
+                () -> api.uploadOutput(t.assignment().uploadUrl(), output, t.outputSha256()),
+                receipt -> {
+                    transferDone(id);
+                    events.add(source, "uploaded output of result " + id + " (" + t.outputSize() + " bytes)");
+                    updateIf(id, TaskState.UPLOADING, r -> r.moveTo(TaskState.READY_TO_REPORT));
+                    tick();
+                }, error -> transferFailed(id, "upload", error));
+    }
+
+    private void transferDone(long id) {
+        transfers.remove(id);
+        transferFailures.remove(id);
+        transferRetryAt.remove(id);
+    }
+
+    private void transferFailed(long id, String what, Throwable error) {
+        transfers.remove(id);
+        if (Failures.isRetryable(error)) {
+            int n = transferFailures.merge(id, 1, Integer::sum);
+            Duration d = backoff.delay(n, ThreadLocalRandom.current().nextDouble());
+            transferRetryAt.put(id, clock.instant().plus(d));
+            events.add(source, "retrying in " + seconds(d) + " s: " + what + " of result " + id + ": "
+                    + Failures.describe(error));
+        } else {
+            transferDone(id);
+            String message = what + " failed: " + Failures.describe(error);
+            events.add(source, "task " + id + " failed: " + message);
+            state.task(id).filter(t -> t.state() == TaskState.DOWNLOADING || t.state() == TaskState.UPLOADING)
+                    .ifPresent(t -> failTask(id, message));
+        }
+        tick();
+    }
+
+    // ---------------------------------------------------------------- scheduler requests
+
+    private void maybeRequest(Instant now) {
+        if (rpcInFlight || now.isBefore(backoffUntil)) {
+            return;
+        }
+        List<TaskRecord> reportable = state.tasks().stream().filter(t -> t.state() == TaskState.READY_TO_REPORT)
+                .toList();
+        boolean askWork = needsWork() && !now.isBefore(nextWorkRequest);
+        if (reportable.isEmpty() && !askWork) {
+            return;
+        }
+        double workSeconds = askWork ? workSeconds() : 0;
+        List<ResultReport> reports = reportable.stream().map(TaskRecord::report).toList();
+        List<Long> inProgress = state.tasks().stream()
+                .filter(t -> t.state().isActive() && t.state() != TaskState.READY_TO_REPORT)
+                .map(TaskRecord::resultId).toList();
+        SchedulerRequest request = new SchedulerRequest(state.attachment().hostId(), reports, workSeconds,
+                inProgress);
+        rpcInFlight = true;
+        background("scheduler request", () -> api.schedulerRequest(request),
+                reply -> replied(request, reply), error -> requestFailed(request, error));
+    }
+
+    private boolean needsWork() {
+        return workSeconds() > 0;
+    }
+
+    private double workSeconds() {
+        List<TaskRecord> queued = state.tasks().stream().filter(t -> t.state().isQueued()).toList();
+        double queuedSeconds = queued.stream().mapToDouble(t -> Math.max(0, t.assignment().estimatedSeconds())
+                * (1 - progress.getOrDefault(t.resultId(), 0.0))).sum();
+        return WorkFetchPolicy.workSeconds(queued.size(), queuedSeconds, config.cores(), config.extraTasks(),
+                config.minBuffer().toSeconds(), taskSeconds);
+    }
+
+    private void replied(SchedulerRequest request, SchedulerReply reply) {
+        rpcInFlight = false;
+        rpcFailures = 0;
+        refusedReports = 0;
+        Instant now = clock.instant();
+        reply.messages().forEach(m -> events.add(source, "server: " + m));
+        Set<Long> reported = request.reports().stream().map(ResultReport::resultId).collect(Collectors.toSet());
+        int acknowledged = 0;
+        for (long id : reply.acknowledged()) {
+            if (reported.contains(id) && updateIf(id, TaskState.READY_TO_REPORT, r -> r.moveTo(TaskState.REPORTED))) {
+                acknowledged++;
+                deleteQuietly(outputs.resolve(id + ".json"));
+            }
+        }
+        if (acknowledged > 0) {
+            events.add(source, "reported " + acknowledged + " results");
+        }
+        for (long id : reply.cancelled()) {
+            cancel(id);
+        }
+        for (Assignment a : reply.assignments()) {
+            update(st -> st.withTask(TaskRecord.received(a, now)));
+            if (a.estimatedSeconds() > 0) {
+                taskSeconds = a.estimatedSeconds();
+            }
+        }
+        if (!reply.assignments().isEmpty()) {
+            events.add(source, "got " + reply.assignments().size() + " tasks");
+        }
+        Duration delay = Duration.ofSeconds(Math.max(0, reply.requestDelaySeconds()));
+        if (delay.compareTo(config.minRequestInterval()) < 0) {
+            delay = config.minRequestInterval();
+        }
+        Instant next = now.plus(delay);
+        if (next.isAfter(nextWorkRequest)) {
+            nextWorkRequest = next;
+        }
+        if (acknowledged > 0 || !reply.cancelled().isEmpty()) {
+            collectGarbage();
+        }
+        tick();
+    }
+
+    private void requestFailed(SchedulerRequest request, Throwable error) {
+        rpcInFlight = false;
+        rpcFailures++;
+        Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
+        if (error instanceof ApiException api && !api.isRetryable()) {
+            if (api.status() == 400 && !request.reports().isEmpty() && ++refusedReports >= 3) {
+                events.add(source, "dropping " + request.reports().size() + " results the server keeps refusing: "
+                        + api.getMessage());
+                request.reports().forEach(r -> updateIf(r.resultId(), TaskState.READY_TO_REPORT,
+                        t -> t.moveTo(TaskState.ABORTED)));
+                refusedReports = 0;
+            }
+        }
+        backoffUntil = clock.instant().plus(d);
+        events.add(source, "retrying in " + seconds(d) + " s: " + Failures.describe(error));
+        tick();
+    }
+
+    private void cancel(long id) {
+        TaskRecord t = state.task(id).orElse(null);
+        if (t == null || !t.state().isActive() || t.state() == TaskState.READY_TO_REPORT) {
+            return;
+        }
+        WorkerProcess w = workers.remove(id);
+        if (w != null) {
+            w.stop();
+        }
+        if (t.state() == TaskState.RUNNING && t.slot() >= 0) {
+            try {
+                slots.slot(t.slot()).clear();
+            } catch (IOException e) {
+                // cleared again before the slot is reused
+            }
+        }
+        progress.remove(id);
+        transferDone(id);
+        deleteQuietly(outputs.resolve(id + ".json"));
+        update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));
+        events.add(source, "result " + id + " cancelled by the server");
+    }
+
+    private void collectGarbage() {
+        Set<String> keep = new HashSet<>();
+        state.tasks().stream().filter(t -> t.state().isQueued())
+                .forEach(t -> t.assignment().inputs().forEach(in -> keep.add(in.sha256())));
+        try {
+            cache.retainOnly(keep);
+        } catch (IOException e) {
+            events.add("client", "cache clean-up failed: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void scheduleWake(Instant now) {
+        if (wake != null) {
+            wake.cancel(false);
+            wake = null;
+        }
+        Instant at = null;
+        boolean reportsWaiting = state.tasks().stream().anyMatch(t -> t.state() == TaskState.READY_TO_REPORT);
+        if (!rpcInFlight && (reportsWaiting || needsWork())) {
+            at = later(backoffUntil, reportsWaiting ? now : nextWorkRequest);
+        }
+        for (Instant retry : transferRetryAt.values()) {
+            at = earlier(at, retry);
+        }
+        if (!workers.isEmpty()) {
+            at = earlier(at, now.plus(config.progressRefresh()));
+        }
+        if (at != null) {
+            long ms = Math.max(10, Duration.between(now, at).toMillis());
+            wake = loop.schedule(this::refreshAndTick, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refreshAndTick() {
+        for (TaskRecord t : state.tasks()) {
+            if (t.state() == TaskState.RUNNING && workers.containsKey(t.resultId())) {
+                progress.put(t.resultId(), slots.slot(t.slot()).readProgress());
+            }
+        }
+        tick();
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+
+    private void update(UnaryOperator<ClientState> change) {
+        ClientState next = change.apply(state);
+        if (next != state) {
+            state = next;
+            save();
+        }
+    }
+
+    /** Changes the task only if it is still in {@code expected}; true when it did. */
+    private boolean updateIf(long id, TaskState expected, UnaryOperator<TaskRecord> change) {
+        if (state.task(id).map(t -> t.state() == expected).orElse(false)) {
+            update(st -> st.updateTask(id, change));
+            return true;
+        }
+        return false;
+    }
+
+    private void save() {
+        try {
+            store.save(state);
+        } catch (IOException e) {
+            events.add("client", "cannot save state: " + e.getMessage());
+        }
+    }
+
+    private void publish() {
+        EngineSnapshot s = buildSnapshot(status());
+        snapshot = s;
+        for (EngineListener l : listeners) {
+            try {
+                l.changed(s);
+            } catch (RuntimeException e) {
+                // an observer's bug must not stop the engine
+            }
+        }
+    }
+
+    private String status() {
+        if (stopping) {
+            return "stopped";
+        }
+        if (attaching) {
+            return "attaching";
+        }
+        if (clock.instant().isBefore(backoffUntil)) {
+            return "backing off";
+        }
+        return workers.isEmpty() ? "idle" : "computing";
+    }
+
+    private EngineSnapshot buildSnapshot(String status) {
+        Attachment a = state.attachment();
+        List<EngineSnapshot.TaskView> tasks = new ArrayList<>();
+        for (TaskRecord t : state.tasks()) {
+            double p = switch (t.state()) {
+                case DOWNLOADING, READY -> 0;
+                case RUNNING -> progress.getOrDefault(t.resultId(), 0.0);
+                default -> 1;
+            };
+            tasks.add(new EngineSnapshot.TaskView(t.resultId(), t.assignment().resultName(), t.assignment().app(),
+                    t.state().name(), p, t.assignment().deadline(), t.state() == TaskState.RUNNING ? t.slot() : -1,
+                    t.cpuSeconds(), t.outcome(), t.errorMessage()));
+        }
+        return new EngineSnapshot(config.serverText(), a == null ? 0 : a.accountId(), a == null ? 0 : a.hostId(),
+                tasks, List.copyOf(transfers.values()), nextWorkRequest.equals(Instant.EPOCH) ? null : nextWorkRequest,
+                status);
+    }
+
+    /** Runs blocking work on the I/O pool and hands the outcome to the engine thread. */
+    private <T> void background(String what, Call<T> call, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+        try {
+            io.execute(() -> {
+                try {
+                    T value = call.run();
+                    post(() -> onSuccess.accept(value));
+                } catch (Exception e) {
+                    post(() -> onFailure.accept(e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** Attach and register steps: retry transport errors with backoff, give up on refusals. */
+    private <T> void attachStep(String what, Call<T> call, java.util.function.Consumer<T> onSuccess, Runnable retry) {
+        background(what, call, onSuccess, error -> {
+            if (Failures.isRetryable(error)) {
+                rpcFailures++;
+                Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
+                events.add(source, "retrying in " + seconds(d) + " s: " + what + ": " + Failures.describe(error));
+                loop.schedule(() -> {
+                    if (!stopping) {
+                        retry.run();
+                    }
+                }, d.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                fatal("cannot " + what + ": " + Failures.describe(error));
+            }
+        });
+    }
+
+    private void post(Runnable r) {
+        try {
+            loop.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    events.add("client", "internal error: " + e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // engine closed
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // left for the next clean-up
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.0f", Math.ceil(d.toMillis() / 1000.0));
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, "sparecycles-" + name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private record Registered(HostRegistration registration, long hostId) {
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+}

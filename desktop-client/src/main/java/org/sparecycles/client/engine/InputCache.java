@@ -1,0 +1,94 @@
+package org.sparecycles.client.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.sparecycles.client.net.ApiException;
+import org.sparecycles.client.net.ServerApi;
+import org.sparecycles.client.state.AtomicFiles;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.InputRef;
+
+/**
+ * Input files of one server, content-addressed: {@code cache/<server key>/<sha[0..2]>/<sha256>}. A file enters
+ * the cache only after its size and SHA-256 matched, so a cached file is trusted as is. Thread-safe as long as
+ * one file is fetched by one thread at a time (the engine downloads each task's inputs on one thread).
+ */
+final class InputCache {
+    static final int ATTEMPTS = 3;
+
+    private final Path dir;
+    private final ServerApi api;
+
+    InputCache(Path cacheRoot, ServerApi api) {
+        this.dir = cacheRoot.resolve(serverKey(api.server()));
+        this.api = api;
+    }
+
+    /** {@code host_port}, safe as a directory name. */
+    static String serverKey(java.net.URI server) {
+        int port = server.getPort() >= 0 ? server.getPort() : "https".equals(server.getScheme()) ? 443 : 80;
+        String key = server.getHost() + "_" + port + (server.getPath() == null ? "" : server.getPath());
+        return key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    }
+
+    Path path(String sha256) {
+        return dir.resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    /**
+     * The cached file for this input, downloading it when missing.
+     *
+     * @throws InputRejectedException when the server's bytes do not match size and hash {@value #ATTEMPTS} times
+     */
+    Path fetch(InputRef input) throws IOException, ApiException, InputRejectedException {
+        if (!Sha256.isValid(input.sha256())) {
+            throw new InputRejectedException(input.name() + ": invalid SHA-256 '" + input.sha256() + "'");
+        }
+        Path target = path(input.sha256());
+        if (Files.isRegularFile(target) && Files.size(target) == input.size()) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path part = target.resolveSibling(input.sha256() + ".part");
+        String problem = "";
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            long size = api.download(input.url(), part, input.size());
+            String hash = size == input.size() ? Sha256.hex(part) : "";
+            if (hash.equals(input.sha256())) {
+                AtomicFiles.move(part, target);
+                return target;
+            }
+            problem = size != input.size() ? "got " + size + " bytes, expected " + input.size()
+                    : "SHA-256 " + hash + " differs from " + input.sha256();
+            Files.deleteIfExists(part);
+        }
+        throw new InputRejectedException(input.name() + ": download failed the integrity check " + ATTEMPTS
+                + " times (" + problem + ")");
+    }
+
+    /** Deletes cached files whose hash is not in {@code keep}. */
+    void retainOnly(Set<String> keep) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && !name.endsWith(".part") && !keep.contains(name)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The server's bytes did not match the assignment's size and hash, repeatedly. */
+    static final class InputRejectedException extends Exception {
+        InputRejectedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.sparecycles.client.net;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+
+/** Short words for why a request failed, for the event log ("connection refused"). */
+public final class Failures {
+    private Failures() {
+    }
+
+    public static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ApiException) {
+                return c.getMessage();
+            }
+            if (c instanceof HttpConnectTimeoutException) {
+                return "connection timed out";
+            }
+            if (c instanceof HttpTimeoutException) {
+                return "request timed out";
+            }
+            if (c instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof UnknownHostException) {
+                return "unknown host " + c.getMessage();
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    /** True for failures worth retrying with backoff: transport errors, 5xx, 429. */
+    public static boolean isRetryable(Throwable t) {
+        if (t instanceof ApiException api) {
+            return api.isRetryable();
+        }
+        return t instanceof java.io.IOException;
+    }
+}

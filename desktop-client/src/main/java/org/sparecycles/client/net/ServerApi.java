@@ -1,0 +1,156 @@
+package org.sparecycles.client.net;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.AccountSession;
+import org.sparecycles.workunits.protocol.CreateAccountRequest;
+import org.sparecycles.workunits.protocol.HostRegistered;
+import org.sparecycles.workunits.protocol.HostRegistration;
+import org.sparecycles.workunits.protocol.LoginRequest;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
+import org.sparecycles.workunits.protocol.UploadReceipt;
+
+/**
+ * Typed calls to one project server's API v1 (see {@code docs/protocol.md}), over {@link HttpClient}. Each method
+ * blocks; call it off the engine thread. Error statuses throw {@link ApiException} with the server's
+ * {@code ApiError}; transport failures throw {@link IOException}. Thread-safe.
+ */
+public final class ServerApi {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_ERROR_BODY = 16 * 1024;
+
+    private final URI server;
+    private final HttpClient http;
+    private final ObjectMapper mapper = Json.mapper();
+    private volatile String authenticator;
+
+    /** @param server base URL without {@code /api/v1} and without a trailing slash */
+    public ServerApi(URI server) {
+        this(server, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NORMAL).build());
+    }
+
+    ServerApi(URI server, HttpClient http) {
+        this.server = Objects.requireNonNull(server, "server");
+        this.http = Objects.requireNonNull(http, "http");
+    }
+
+    /** Sets the bearer token sent with every later request. */
+    public void authenticate(String token) {
+        this.authenticator = token;
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    /** {@code POST /accounts}; 4xx when the e-mail is taken. */
+    public AccountSession createAccount(CreateAccountRequest request) throws IOException, ApiException {
+        return post("/api/v1/accounts", request, AccountSession.class);
+    }
+
+    /** {@code POST /accounts/login}; 401 on a wrong e-mail or password. */
+    public AccountSession login(LoginRequest request) throws IOException, ApiException {
+        return post("/api/v1/accounts/login", request, AccountSession.class);
+    }
+
+    /** {@code POST /hosts}. */
+    public HostRegistered registerHost(HostRegistration registration) throws IOException, ApiException {
+        return post("/api/v1/hosts", registration, HostRegistered.class);
+    }
+
+    /** {@code POST /scheduler}: reports and asks for work in one request. */
+    public SchedulerReply schedulerRequest(SchedulerRequest request) throws IOException, ApiException {
+        return post("/api/v1/scheduler", request, SchedulerReply.class);
+    }
+
+    /**
+     * Downloads {@code GET {server}{url}} into {@code target}, reading at most {@code maxBytes + 1} bytes so an
+     * oversized answer is noticed without filling the disk.
+     *
+     * @return bytes written
+     */
+    public long download(String url, Path target, long maxBytes) throws IOException, ApiException {
+        HttpRequest request = request(url, TRANSFER_TIMEOUT).GET().build();
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                throw ApiException.fromResponse(response.statusCode(), in.readNBytes(MAX_ERROR_BODY));
+            }
+            try (OutputStream out = Files.newOutputStream(target)) {
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                for (int n; (n = in.read(buffer)) > 0 && total <= maxBytes; ) {
+                    out.write(buffer, 0, n);
+                    total += n;
+                }
+                return total;
+            }
+        }
+    }
+
+    /** {@code PUT {server}{uploadUrl}} with the file's bytes and {@code X-Content-SHA256}. */
+    public UploadReceipt uploadOutput(String uploadUrl, Path file, String sha256) throws IOException, ApiException {
+        HttpRequest request = request(uploadUrl, TRANSFER_TIMEOUT)
+                .header("Content-Type", "application/octet-stream")
+                .header("X-Content-SHA256", sha256)
+                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), UploadReceipt.class);
+    }
+
+    private <T> T post(String path, Object body, Class<T> type) throws IOException, ApiException {
+        HttpRequest request = request(path, RPC_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build();
+        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), type);
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path)).timeout(timeout)
+                .header("Accept", "application/json");
+        String token = authenticator;
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** The server URL joined with a path the server gave (relative, starting with a slash) or an absolute URL. */
+    URI resolve(String path) {
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            return URI.create(path);
+        }
+        return URI.create(server + (path.startsWith("/") ? path : "/" + path));
+    }
+
+    private <T> T read(HttpResponse<byte[]> response, Class<T> type) throws IOException, ApiException {
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) {
+            throw ApiException.fromResponse(status, response.body());
+        }
+        return mapper.readValue(response.body(), type);
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+        try {
+            return http.send(request, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted: " + request.uri());
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package org.sparecycles.client.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.sparecycles.client.state.AtomicFiles;
+import org.sparecycles.workunits.app.AppContext;
+import org.sparecycles.workunits.app.AppException;
+import org.sparecycles.workunits.app.AppRegistry;
+import org.sparecycles.workunits.app.AppRunner;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.app.Parameters;
+import org.sparecycles.workunits.app.ScienceApp;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.json.Json;
+
+/**
+ * The worker process: {@code java ... org.sparecycles.client.worker.WorkerMain <slot dir>}. Runs the task in
+ * the slot's {@code task.json} with {@link AppRunner}, resuming from {@code checkpoint.json}, and exits with a
+ * {@link WorkerExit} code. It stops at once when its standard input closes, i.e. when the client that started
+ * it is gone, so a killed client leaves no worker writing into the slot.
+ */
+public final class WorkerMain {
+    private final Slot slot;
+    private final CpuClock cpu;
+    private final long startNanos = System.nanoTime();
+
+    private WorkerMain(Slot slot, CpuClock cpu) {
+        this.slot = slot;
+        this.cpu = cpu;
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: WorkerMain <slot dir>");
+            System.exit(WorkerExit.BAD_TASK);
+        }
+        watchParent(System.in);
+        lowerPriority();
+        Slot slot = new Slot(-1, Path.of(args[0]));
+        System.exit(new WorkerMain(slot, CpuClock.processClock()).run());
+    }
+
+    int run() {
+        WorkerTask task;
+        try {
+            AtomicFiles.write(slot.pidFile(), Long.toString(ProcessHandle.current().pid())
+                    .getBytes(StandardCharsets.US_ASCII));
+            task = slot.readTask();
+        } catch (IOException | RuntimeException e) {
+            return fail(WorkerExit.BAD_TASK, "cannot read task: " + e);
+        }
+        try {
+            return compute(task);
+        } catch (AppException e) {
+            return fail(WorkerExit.APP_ERROR, e.getMessage());
+        } catch (IllegalArgumentException e) { // includes InvalidParametersException
+            return fail(WorkerExit.APP_ERROR, e.getMessage());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            return fail(WorkerExit.CRASH, "worker failed: " + stackSummary(e));
+        }
+    }
+
+    private int compute(WorkerTask task) throws IOException, AppException {
+        ScienceApp app = AppRegistry.builtIn().find(task.app())
+                .orElseThrow(() -> new AppException("this client has no app " + task.app()));
+        if (task.appVersion() != null && !task.appVersion().equals(app.version())) {
+            throw new AppException("app " + task.app() + " " + task.appVersion() + " requested, this client has "
+                    + app.version());
+        }
+        if ("wrong-results".equals(task.faultInjection())) {
+            app = new FaultInjectingApp(app);
+        }
+        Parameters parameters = app.parseParameters(task.parameters());
+        Slot.Checkpoint previous = slot.readCheckpoint()
+                .filter(c -> c.resultId() == task.resultId() && c.files().size() <= task.inputs().size())
+                .orElse(new Slot.Checkpoint(task.resultId(), List.of(), 0, 0));
+        int n = task.inputs().size();
+        System.out.println("result " + task.resultId() + ": resuming after " + previous.files().size() + " of " + n
+                + " files");
+        SlotContext context = new SlotContext(task, previous);
+        byte[] output = AppRunner.run(app, parameters, n, i -> load(task.inputs().get(i)), context);
+        AtomicFiles.write(slot.outputFile(), output);
+        WorkerOutcome outcome = new WorkerOutcome(task.resultId(), Sha256.hex(output), output.length,
+                context.cpuSeconds(), context.elapsedSeconds(), previous.files().size(), context.computed);
+        AtomicFiles.write(slot.resultFile(), Json.mapper().writeValueAsBytes(outcome));
+        System.out.println("result " + task.resultId() + ": done, computed files " + context.computed);
+        return WorkerExit.OK;
+    }
+
+    private static InputFile load(WorkerTask.Input input) throws AppException {
+        try {
+            return new InputFile(input.name(), Files.readAllBytes(Path.of(input.path())));
+        } catch (IOException e) {
+            throw new AppException(input.name() + ": cannot read the downloaded input (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private int fail(int code, String message) {
+        String text = message == null || message.isBlank() ? "failed without a message" : message;
+        System.err.println(text);
+        try {
+            AtomicFiles.write(slot.errorFile(), text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            System.err.println("cannot write error.txt: " + e);
+        }
+        return code;
+    }
+
+    /** Writes checkpoints and progress into the slot; keeps CPU and wall time summed across runs. */
+    private final class SlotContext implements AppContext {
+        private final WorkerTask task;
+        private final Slot.Checkpoint previous;
+        final List<Integer> computed = new ArrayList<>();
+
+        SlotContext(WorkerTask task, Slot.Checkpoint previous) {
+            this.task = task;
+            this.previous = previous;
+        }
+
+        double cpuSeconds() {
+            return previous.cpuSeconds() + cpu.seconds();
+        }
+
+        double elapsedSeconds() {
+            return previous.elapsedSeconds() + (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        @Override
+        public void progress(double fractionDone) {
+            try {
+                AtomicFiles.write(slot.progressFile(),
+                        String.format(Locale.ROOT, "%.4f", fractionDone).getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                System.err.println("cannot write progress: " + e);
+            }
+        }
+
+        @Override
+        public void checkpoint(List<ObjectNode> done) {
+            computed.add(done.size() - 1);
+            try {
+                slot.writeCheckpoint(new Slot.Checkpoint(task.resultId(), done, cpuSeconds(), elapsedSeconds()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write checkpoint", e);
+            }
+            System.out.println("result " + task.resultId() + ": checkpoint after " + done.size() + " of "
+                    + task.inputs().size() + " files");
+            if (task.taskDelayMs() > 0) {
+                pause(task.taskDelayMs());
+            }
+        }
+
+        @Override
+        public List<ObjectNode> resumeFrom() {
+            return previous.files();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis); // test-only slow-down (--task-delay-ms), never in production
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Halts the JVM as soon as standard input reaches end of file: the client died or closed the pipe. */
+    private static void watchParent(InputStream in) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // the client sends nothing; any byte is ignored
+                }
+            } catch (IOException e) {
+                // treated like end of file
+            }
+            Runtime.getRuntime().halt(WorkerExit.PARENT_GONE);
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static void lowerPriority() {
+        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+            WindowsPriority.setIdle();
+        }
+    }
+
+    private static String stackSummary(Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        String s = sw.toString();
+        return s.length() > 1000 ? s.substring(0, 1000) + "..." : s;
+    }
+}

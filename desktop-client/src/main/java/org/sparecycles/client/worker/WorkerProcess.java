@@ -1,0 +1,43 @@
+package org.sparecycles.client.worker;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A running worker. {@link #stop()} closes its stdin (it halts at once) and kills it to be sure. */
+public final class WorkerProcess {
+    private static final long STOP_WAIT_SECONDS = 5;
+    private final Process process;
+
+    WorkerProcess(Process process) {
+        this.process = process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Completes with the exit code when the worker ends. */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the worker and waits (briefly) until it is gone; it resumes from its checkpoint when started again. */
+    public void stop() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
