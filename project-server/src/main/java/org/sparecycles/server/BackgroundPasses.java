@@ -1,0 +1,92 @@
+package org.sparecycles.server;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.server.assimilation.Assimilator;
+import org.sparecycles.server.lifecycle.Transitioner;
+import org.sparecycles.server.validation.Validator;
+
+/**
+ * Runs transitioner, validator, transitioner again (for replicas the validator asked for) and assimilator, in
+ * that order: every {@code background.interval.seconds} on one daemon thread, soon after a scheduler request
+ * reported results ({@link #poke()}), and synchronously from {@link #runNow()}. A lock keeps passes from
+ * overlapping, so the daemons never race one another; their updates are guarded anyway.
+ */
+final class BackgroundPasses implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundPasses.class);
+
+    private final Transitioner transitioner;
+    private final Validator validator;
+    private final Assimilator assimilator;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean pokePending = new AtomicBoolean();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sparecycles-background");
+        t.setDaemon(true);
+        return t;
+    });
+
+    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator) {
+        this.transitioner = transitioner;
+        this.validator = validator;
+        this.assimilator = assimilator;
+    }
+
+    void start(long intervalSeconds) {
+        thread.scheduleWithFixedDelay(this::runLogged, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    }
+
+    /** Asks for a pass soon; several pokes before it runs make one pass. */
+    void poke() {
+        if (pokePending.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    pokePending.set(false);
+                    runLogged();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pokePending.set(false); // shutting down
+            }
+        }
+    }
+
+    /** Runs one full pass on the calling thread; waits for a pass in progress first. */
+    void runNow() {
+        lock.lock();
+        try {
+            transitioner.runPass();
+            validator.runPass();
+            transitioner.runPass();
+            assimilator.runPass();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runLogged() {
+        try {
+            runNow();
+        } catch (RuntimeException e) {
+            LOG.error("background pass failed; the next one retries", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("background pass still running at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock(); // wait for a pass started by runNow on another thread
+        lock.unlock();
+    }
+}

@@ -1,0 +1,195 @@
+package org.sparecycles.server;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.server.accounts.Accounts;
+import org.sparecycles.server.assimilation.Assimilator;
+import org.sparecycles.server.batches.Batches;
+import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.db.Database;
+import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.hosts.Hosts;
+import org.sparecycles.server.lifecycle.Transitioner;
+import org.sparecycles.server.projects.Projects;
+import org.sparecycles.server.scheduler.Scheduler;
+import org.sparecycles.server.stats.Stats;
+import org.sparecycles.server.uploads.OutputUploads;
+import org.sparecycles.server.validation.Validator;
+import org.sparecycles.server.web.Routes;
+import org.sparecycles.server.web.accounts.AccountsEndpoints;
+import org.sparecycles.server.web.apps.AppsEndpoints;
+import org.sparecycles.server.web.batches.BatchesEndpoints;
+import org.sparecycles.server.web.files.FilesEndpoints;
+import org.sparecycles.server.web.health.HealthEndpoint;
+import org.sparecycles.server.web.hosts.HostsEndpoints;
+import org.sparecycles.server.web.projects.ProjectsEndpoints;
+import org.sparecycles.server.web.results.ResultsEndpoints;
+import org.sparecycles.server.web.scheduler.SchedulerEndpoints;
+
+/**
+ * A running project server: database and file store in the configured data dir, the HTTP API v1 (see
+ * docs/protocol.md) and the background passes. Used by the {@code serve} and {@code demo} commands and by tests,
+ * which start it on port 0, move the injected clock and call {@link #runBackgroundPassNow()}.
+ *
+ * <p>Thread-safe. {@link #close()} stops HTTP, the background thread and the database, in that order.
+ */
+public final class ProjectServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectServer.class);
+
+    private final ServerConfig config;
+    private final Database database;
+    private final FileStore files;
+    private final Accounts accounts;
+    private final Projects projects;
+    private final Batches batches;
+    private final Stats stats;
+    private final BackgroundPasses background;
+    private final Undertow undertow;
+    private final int port;
+
+    private ProjectServer(ServerConfig config, Database database, FileStore files) {
+        this.config = config;
+        this.database = database;
+        this.files = files;
+        Jdbc jdbc = database.jdbc();
+        var clock = config.clock();
+        this.accounts = new Accounts(jdbc, clock);
+        this.projects = new Projects(jdbc, clock, config.apps(), config.memoryBoundBytes());
+        this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
+        this.stats = new Stats(jdbc, clock);
+        this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
+                new Validator(jdbc, files, config.apps(), clock), new Assimilator(jdbc, files, clock));
+        Hosts hosts = new Hosts(jdbc, clock);
+        Scheduler scheduler = new Scheduler(jdbc, hosts, config, background::poke);
+
+        Routes routes = new Routes(accounts);
+        HealthEndpoint.register(routes, database.dataSource(), clock, clock.instant());
+        AccountsEndpoints.register(routes, accounts);
+        AppsEndpoints.register(routes, config.apps());
+        ProjectsEndpoints.register(routes, projects);
+        BatchesEndpoints.register(routes, batches, config.maxBatchBytes(), uploadTemp(config.dataDir()));
+        HostsEndpoints.register(routes, hosts);
+        SchedulerEndpoints.register(routes, scheduler);
+        FilesEndpoints.register(routes, files);
+        ResultsEndpoints.register(routes, new OutputUploads(jdbc, files, config.maxOutputBytes()),
+                config.maxOutputBytes());
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.port(), config.bindAddress())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBatchBytes() + (1L << 20))
+                .setHandler(routes.handler())
+                .build();
+        undertow.start();
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        background.start(config.backgroundIntervalSeconds());
+    }
+
+    /**
+     * Opens the data dir (creating and migrating it as needed) and starts serving.
+     *
+     * @throws Database.DatabaseInUseException when another process has the data dir's database open
+     * @throws UncheckedIOException            when the data dir cannot be prepared
+     */
+    public static ProjectServer start(ServerConfig config) {
+        Database database = Database.open(config.dataDir());
+        try {
+            ProjectServer server = new ProjectServer(config, database, new FileStore(config.dataDir()));
+            LOG.info("SpareCycles project server listening on {} (data in {})", server.baseUri(), config.dataDir());
+            return server;
+        } catch (IOException e) {
+            database.close();
+            throw new UncheckedIOException("cannot prepare " + config.dataDir(), e);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The port actually listened on (the free one chosen when the config says 0). */
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://host:port/}: what clients attach to; API paths start with {@code api/v1/}. */
+    public URI baseUri() {
+        String host = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
+                ? "localhost" : config.bindAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/");
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs transitioner, validator and assimilator once on the calling thread and returns when done. Tests move
+     * the injected clock and call this instead of waiting for the background thread.
+     */
+    public void runBackgroundPassNow() {
+        background.runNow();
+    }
+
+    /** The database, for tests and tools that count rows. */
+    public DataSource dataSource() {
+        return database.dataSource();
+    }
+
+    /** The content-addressed file store. */
+    public FileStore files() {
+        return files;
+    }
+
+    /** Accounts: create, issue authenticators, log in. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** Projects: create and list. */
+    public Projects projects() {
+        return projects;
+    }
+
+    /** Batches: submit, status, merged results. */
+    public Batches batches() {
+        return batches;
+    }
+
+    /** Credit and validation statistics per host and account. */
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        try {
+            undertow.stop();
+        } finally {
+            try {
+                background.close();
+            } finally {
+                database.close();
+                LOG.info("SpareCycles project server on port {} stopped", port);
+            }
+        }
+    }
+
+    private static Path uploadTemp(Path dataDir) {
+        Path dir = dataDir.resolve("tmp");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,157 @@
+package org.sparecycles.server.accounts;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.error.ConflictException;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.UnauthenticatedException;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.AccountSession;
+
+/**
+ * Accounts, their roles and authenticators. Passwords are stored as PBKDF2 hashes; an authenticator is 32
+ * random bytes in hex, of which only the SHA-256 is stored. Thread-safe.
+ */
+public final class Accounts {
+    static final int MIN_PASSWORD_LENGTH = 8;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public Accounts(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates an account. E-mail addresses are compared case-insensitively; every account is a volunteer.
+     *
+     * @param name  shown to others; null or blank means the part of the e-mail before the {@code @}
+     * @param roles roles beyond volunteer (may be empty)
+     * @return the new account's id
+     * @throws InvalidRequestException listing every problem with e-mail, password and name
+     * @throws ConflictException when the e-mail is taken
+     */
+    public long create(String email, String password, String name, Set<Role> roles) {
+        List<String> problems = new ArrayList<>();
+        String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        if (!EMAIL.matcher(normalized).matches() || normalized.length() > 320) {
+            problems.add("email: '" + (email == null ? "" : email) + "' is not an e-mail address");
+        }
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            problems.add("password: must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        } else if (password.length() > 1024) {
+            problems.add("password: must have at most 1024 characters");
+        }
+        String display = name == null || name.isBlank()
+                ? normalized.substring(0, Math.max(0, normalized.indexOf('@'))) : name.trim();
+        if (display.length() > 200) {
+            problems.add("name: must have at most 200 characters");
+        }
+        InvalidRequestException.throwIfAny("invalid_account", "the account cannot be created", problems);
+        String hash = PasswordHasher.hash(password);
+        Set<Role> all = EnumSet.of(Role.VOLUNTEER);
+        all.addAll(roles);
+        return jdbc.inTransaction(c -> {
+            if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE email = ?", normalized) > 0) {
+                throw new ConflictException("email_taken", "an account with e-mail " + normalized + " exists");
+            }
+            long id = Jdbc.insert(c, "INSERT INTO accounts (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                    normalized, display, hash, clock.instant());
+            for (Role role : all) {
+                Jdbc.update(c, "INSERT INTO account_roles (account_id, role) VALUES (?, ?)", id, role);
+            }
+            return id;
+        });
+    }
+
+    /** Issues a new authenticator for the account; the returned text is shown once and stored only hashed. */
+    public String issueAuthenticator(long accountId) {
+        byte[] token = new byte[32];
+        RANDOM.nextBytes(token);
+        String authenticator = HexFormat.of().formatHex(token);
+        jdbc.update("INSERT INTO authenticators (token_sha256, account_id, created_at) VALUES (?, ?, ?)",
+                Sha256.hex(authenticator.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), accountId,
+                clock.instant());
+        return authenticator;
+    }
+
+    /** Creates a volunteer account and logs it in: {@code POST /accounts}. */
+    public AccountSession register(String email, String password, String name) {
+        long id = create(email, password, name, Set.of());
+        return session(id, issueAuthenticator(id));
+    }
+
+    /**
+     * Checks the password and issues an authenticator.
+     *
+     * @throws UnauthenticatedException on an unknown e-mail or a wrong password (the same answer for both)
+     */
+    public AccountSession login(String email, String password) {
+        String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        var row = jdbc.queryOne("SELECT id, password_hash FROM accounts WHERE email = ?",
+                rs -> new Object[] {rs.getLong(1), rs.getString(2)}, normalized);
+        String stored = row.map(r -> (String) r[1]).orElse(null);
+        boolean ok = PasswordHasher.verify(password == null ? "" : password, stored);
+        if (!ok || row.isEmpty()) {
+            throw new UnauthenticatedException("wrong_credentials", "wrong e-mail or password");
+        }
+        long id = (Long) row.get()[0];
+        return session(id, issueAuthenticator(id));
+    }
+
+    /** The account an authenticator belongs to, if it is known. */
+    public Optional<Caller> authenticate(String authenticator) {
+        if (authenticator == null || authenticator.isBlank()) {
+            return Optional.empty();
+        }
+        String hash = Sha256.hex(authenticator.trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return jdbc.withConnection(c -> {
+            Optional<Long> id = Jdbc.queryOne(c, "SELECT account_id FROM authenticators WHERE token_sha256 = ?",
+                    rs -> rs.getLong(1), hash);
+            if (id.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(caller(c, id.get()));
+        });
+    }
+
+    /** The account as a caller (id, e-mail, roles). */
+    public Optional<Caller> find(long accountId) {
+        return jdbc.withConnection(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE id = ?", accountId) == 0
+                ? Optional.empty() : Optional.of(caller(c, accountId)));
+    }
+
+    private AccountSession session(long id, String authenticator) {
+        return jdbc.withConnection(c -> {
+            Caller caller = caller(c, id);
+            String name = Jdbc.queryOne(c, "SELECT name FROM accounts WHERE id = ?", rs -> rs.getString(1), id)
+                    .orElse("");
+            List<String> roles = caller.roles().stream().sorted().map(Role::wireName).toList();
+            return new AccountSession(id, caller.email(), name, roles, authenticator);
+        });
+    }
+
+    private static Caller caller(Connection c, long id) throws SQLException {
+        String email = Jdbc.queryOne(c, "SELECT email FROM accounts WHERE id = ?", rs -> rs.getString(1), id)
+                .orElseThrow();
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String r : Jdbc.query(c, "SELECT role FROM account_roles WHERE account_id = ?", rs -> rs.getString(1), id)) {
+            roles.add(Role.valueOf(r));
+        }
+        return new Caller(id, email, roles);
+    }
+}

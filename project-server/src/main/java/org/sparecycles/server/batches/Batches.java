@@ -1,0 +1,218 @@
+package org.sparecycles.server.batches;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.sparecycles.server.accounts.Accounts;
+import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.error.ForbiddenException;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.files.FileStore.StoredFile;
+import org.sparecycles.server.lifecycle.WorkUnitState;
+import org.sparecycles.workunits.app.AppRegistry;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.BatchStatus;
+import org.sparecycles.workunits.protocol.BatchSubmission;
+import org.sparecycles.workunits.protocol.RedundancyPolicy;
+
+/**
+ * Batches: submission (checked whole, then stored in one transaction and cut into work units), status and
+ * merged results. Used by the HTTP API and directly by embedders such as the demo. Thread-safe.
+ */
+public final class Batches {
+    private final Jdbc jdbc;
+    private final FileStore files;
+    private final Accounts accounts;
+    private final BatchIntake intake;
+    private final Clock clock;
+
+    public Batches(Jdbc jdbc, FileStore files, Accounts accounts, AppRegistry apps, Clock clock) {
+        this.jdbc = jdbc;
+        this.files = files;
+        this.accounts = accounts;
+        this.intake = new BatchIntake(apps);
+        this.clock = clock;
+    }
+
+    /**
+     * Submits a batch for an account, as {@code POST /batches} does.
+     *
+     * @param files input files in submission order (names must be distinct)
+     * @throws InvalidRequestException listing every problem (unknown project or app, parameter out of range,
+     *                                 inconsistent policy, no files, a file the app cannot read); nothing stored
+     * @throws ForbiddenException      when the project belongs to another account (admins may use any)
+     */
+    public BatchStatus submit(long accountId, long projectId, String name, String appId, Map<String, String> parameters,
+                              RedundancyPolicy policy, int filesPerWorkUnit, List<InputFile> files) {
+        return submit(accountId, new BatchSubmission(projectId, name, appId, parameters, policy, filesPerWorkUnit),
+                files, List.of());
+    }
+
+    /**
+     * Submits a batch; {@code earlierProblems} are problems already found while reading the upload (for example
+     * an unreadable zip) and are answered together with the rest.
+     */
+    public BatchStatus submit(long accountId, BatchSubmission submission, List<InputFile> inputs,
+                              List<String> earlierProblems) {
+        List<String> problems = new ArrayList<>(earlierProblems);
+        Optional<Long> owner = jdbc.queryOne("SELECT owner_id FROM projects WHERE id = ?", rs -> rs.getLong(1),
+                submission.projectId());
+        if (owner.isEmpty()) {
+            problems.add("projectId: no project " + submission.projectId());
+        } else if (owner.get() != accountId && !accounts.find(accountId).map(Caller::isAdmin).orElse(false)) {
+            throw new ForbiddenException("forbidden", "project " + submission.projectId() + " belongs to another account");
+        }
+        BatchIntake.Checked batch = intake.check(submission.name(), submission.app(), submission.parameters(),
+                submission.policy(), submission.filesPerWorkUnit(), inputs, problems);
+        InvalidRequestException.throwIfAny("invalid_batch", "the batch was not accepted", problems);
+        List<StoredFile> stored = new ArrayList<>();
+        try {
+            for (InputFile f : batch.files()) {
+                stored.add(files.put(f.content()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store input files", e);
+        }
+        Instant now = clock.instant();
+        long id = jdbc.inTransaction(c -> {
+            RedundancyPolicy p = batch.policy();
+            long batchId = Jdbc.insert(c, "INSERT INTO batches (project_id, owner_id, name, app, app_version, parameters,"
+                    + " min_quorum, target_results, max_error_results, max_total_results, delay_bound_seconds,"
+                    + " files_per_work_unit, file_count, work_unit_count, state, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'IN_PROGRESS', ?)",
+                    submission.projectId(), accountId, batch.name(), batch.app().id(), batch.app().version(),
+                    toJson(batch.parameters().asText()), p.minQuorum(), p.targetResults(), p.maxErrorResults(),
+                    p.maxTotalResults(), p.delayBoundSeconds(), batch.filesPerWorkUnit(), stored.size(), now);
+            int units = WorkGenerator.generate(c, batchId, batch, stored, now);
+            Jdbc.update(c, "UPDATE batches SET work_unit_count = ? WHERE id = ?", units, batchId);
+            return batchId;
+        });
+        return status(id);
+    }
+
+    /** @throws NotFoundException for an unknown id */
+    public BatchStatus status(long batchId) {
+        return jdbc.withConnection(c -> status(c, batchId)).orElseThrow(() -> notFound(batchId));
+    }
+
+    /** The caller's batches, or every batch for an admin; newest first. */
+    public List<BatchStatus> list(Caller caller) {
+        return jdbc.withConnection(c -> {
+            List<Long> ids = caller.isAdmin()
+                    ? Jdbc.query(c, "SELECT id FROM batches ORDER BY id DESC", rs -> rs.getLong(1))
+                    : Jdbc.query(c, "SELECT id FROM batches WHERE owner_id = ? ORDER BY id DESC", rs -> rs.getLong(1),
+                            caller.accountId());
+            List<BatchStatus> out = new ArrayList<>();
+            for (long id : ids) {
+                status(c, id).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Checks that the caller may see the batch.
+     *
+     * @throws NotFoundException  for an unknown id
+     * @throws ForbiddenException unless the caller owns it or is an admin
+     */
+    public void checkAccess(Caller caller, long batchId) {
+        long owner = jdbc.queryOne("SELECT owner_id FROM batches WHERE id = ?", rs -> rs.getLong(1), batchId)
+                .orElseThrow(() -> notFound(batchId));
+        if (owner != caller.accountId() && !caller.isAdmin()) {
+            throw new ForbiddenException("forbidden", "batch " + batchId + " belongs to another account");
+        }
+    }
+
+    /** The merged results as JSON ({@code results.json}); files not finished yet show {@code "pending": true}. */
+    public byte[] resultsJson(long batchId) {
+        BatchStatus s = status(batchId);
+        try {
+            return MergedResults.json(batchId, s.app(), s.appVersion(), new TreeMap<>(s.parameters()),
+                    fileEntries(batchId), files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read merged results of batch " + batchId, e);
+        }
+    }
+
+    /** The merged results as CSV ({@code results.csv}): one row per object of every merged file. */
+    public byte[] resultsCsv(long batchId) {
+        status(batchId);
+        try {
+            return MergedResults.csv(fileEntries(batchId), files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read merged results of batch " + batchId, e);
+        }
+    }
+
+    private List<MergedResults.FileEntry> fileEntries(long batchId) {
+        return jdbc.query("SELECT f.name, f.output_sha256, w.error_reason FROM batch_files f"
+                + " JOIN work_units w ON w.id = f.work_unit_id WHERE f.batch_id = ? ORDER BY f.seq",
+                rs -> new MergedResults.FileEntry(rs.getString(1), rs.getString(2), rs.getString(3)), batchId);
+    }
+
+    private static Optional<BatchStatus> status(Connection c, long id) throws SQLException {
+        Optional<BatchStatus> base = Jdbc.queryOne(c, "SELECT * FROM batches WHERE id = ?", Batches::row, id);
+        if (base.isEmpty()) {
+            return base;
+        }
+        Map<String, Integer> units = new LinkedHashMap<>();
+        for (WorkUnitState s : WorkUnitState.values()) {
+            units.put(s.name(), 0);
+        }
+        Jdbc.query(c, "SELECT state, COUNT(*) FROM work_units WHERE batch_id = ? GROUP BY state",
+                rs -> units.put(rs.getString(1), rs.getInt(2)), id);
+        Map<String, Integer> results = new TreeMap<>();
+        Jdbc.query(c, "SELECT r.server_state, r.outcome, COUNT(*) FROM results r JOIN work_units w"
+                + " ON w.id = r.work_unit_id WHERE w.batch_id = ? GROUP BY r.server_state, r.outcome",
+                rs -> results.put(rs.getString(2) == null ? rs.getString(1) : rs.getString(2), rs.getInt(3)), id);
+        BatchStatus b = base.get();
+        int finished = units.get("DONE") + units.get("FAILED");
+        double fraction = b.workUnits() == 0 ? 0 : (double) finished / b.workUnits();
+        return Optional.of(new BatchStatus(b.id(), b.projectId(), b.name(), b.app(), b.appVersion(), b.parameters(),
+                b.state(), b.files(), b.workUnits(), units, results, fraction, b.created(), b.completed()));
+    }
+
+    private static BatchStatus row(ResultSet rs) throws SQLException {
+        return new BatchStatus(rs.getLong("id"), rs.getLong("project_id"), rs.getString("name"), rs.getString("app"),
+                rs.getString("app_version"), fromJson(rs.getString("parameters")), rs.getString("state"),
+                rs.getInt("file_count"), rs.getInt("work_unit_count"), Map.of(), Map.of(), 0,
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "completed_at"));
+    }
+
+    private static String toJson(Map<String, String> parameters) {
+        try {
+            return Json.mapper().writeValueAsString(new TreeMap<>(parameters));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String json) {
+        try {
+            return Json.mapper().readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored parameters are not JSON: " + json, e);
+        }
+    }
+
+    private static NotFoundException notFound(long batchId) {
+        return new NotFoundException("not_found", "no batch " + batchId);
+    }
+}

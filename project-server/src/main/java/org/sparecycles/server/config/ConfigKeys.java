@@ -1,0 +1,37 @@
+package org.sparecycles.server.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every configuration property name, in one place. In a config file (Java properties) the names are used as
+ * they are; in the environment they are upper-cased with dots turned into underscores and prefixed with
+ * {@code SPARECYCLES_} (so {@code max.output.bytes} becomes {@code SPARECYCLES_MAX_OUTPUT_BYTES}).
+ */
+public final class ConfigKeys {
+    public static final String PORT = "port";
+    public static final String BIND_ADDRESS = "bind.address";
+    public static final String DATA_DIR = "data.dir";
+    public static final String BACKGROUND_INTERVAL_SECONDS = "background.interval.seconds";
+    public static final String SCHEDULER_REQUEST_DELAY_SECONDS = "scheduler.request.delay.seconds";
+    public static final String SCHEDULER_IDLE_DELAY_SECONDS = "scheduler.idle.delay.seconds";
+    public static final String MAX_OUTPUT_BYTES = "max.output.bytes";
+    public static final String MAX_BATCH_BYTES = "max.batch.bytes";
+    public static final String MEMORY_BOUND_BYTES = "memory.bound.bytes";
+
+    /** All keys, for checking a config file for misspelt names. */
+    public static final List<String> ALL = List.of(PORT, BIND_ADDRESS, DATA_DIR, BACKGROUND_INTERVAL_SECONDS,
+            SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
+            MEMORY_BOUND_BYTES);
+
+    /** Prefix of environment variables. */
+    public static final String ENV_PREFIX = "SPARECYCLES_";
+
+    private ConfigKeys() {
+    }
+
+    /** The environment variable that sets this key. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+}

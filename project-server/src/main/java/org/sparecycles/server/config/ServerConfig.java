@@ -1,0 +1,303 @@
+package org.sparecycles.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.workunits.app.AppRegistry;
+
+/**
+ * The server's configuration: one immutable, validated object, built once at start-up. Sources, later ones
+ * winning: the defaults below, a properties file, the environment ({@code SPARECYCLES_*}), the command line
+ * (see {@link #load}). Keys are the constants of {@link ConfigKeys}.
+ *
+ * <p>Defaults: port 8080 (0 = any free port), bind address 127.0.0.1 (use 0.0.0.0 to accept volunteers from other
+ * machines), data dir {@code ./sparecycles-data}, background passes every 5 s, clients told to come back after
+ * 5 s while there is work and 30 s when there is none, outputs up to 4 MiB, batches up to 512 MiB, 512 MiB of
+ * memory per task. The clock (default: system UTC) and the app registry (default: built-in apps) are set only
+ * in code, for tests and embedding.
+ */
+public final class ServerConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
+    /** Soft upper limit of {@link #maxOutputBytes()}; larger values are clamped with a warning. */
+    public static final long MAX_OUTPUT_BYTES_LIMIT = 1L << 30;
+
+    private final int port;
+    private final String bindAddress;
+    private final Path dataDir;
+    private final Clock clock;
+    private final AppRegistry apps;
+    private final long backgroundIntervalSeconds;
+    private final long schedulerRequestDelaySeconds;
+    private final long schedulerIdleDelaySeconds;
+    private final long maxOutputBytes;
+    private final long maxBatchBytes;
+    private final long memoryBoundBytes;
+
+    private ServerConfig(Builder b) {
+        this.port = b.port;
+        this.bindAddress = b.bindAddress;
+        this.dataDir = b.dataDir.toAbsolutePath().normalize();
+        this.clock = b.clock;
+        this.apps = b.apps;
+        this.backgroundIntervalSeconds = b.backgroundIntervalSeconds;
+        this.schedulerRequestDelaySeconds = b.schedulerRequestDelaySeconds;
+        this.schedulerIdleDelaySeconds = b.schedulerIdleDelaySeconds;
+        this.maxOutputBytes = b.maxOutputBytes;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.memoryBoundBytes = b.memoryBoundBytes;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Layers the sources: defaults, then {@code configFile} (may be null), then environment variables named by
+     * {@link ConfigKeys#envName}, then {@code commandLine} (key to value, same keys as the file).
+     *
+     * @throws InvalidConfigException naming the key and value that is wrong, or an unknown key in the file
+     */
+    public static Builder load(Path configFile, Map<String, String> environment, Map<String, String> commandLine)
+            throws IOException {
+        Builder b = builder();
+        if (configFile != null) {
+            Properties props = new Properties();
+            try (Reader in = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                props.load(in);
+            }
+            Map<String, String> file = new TreeMap<>();
+            props.stringPropertyNames().forEach(k -> file.put(k, props.getProperty(k)));
+            for (String key : file.keySet()) {
+                if (!ConfigKeys.ALL.contains(key)) {
+                    throw new InvalidConfigException(configFile + ": unknown key '" + key + "' (known: "
+                            + ConfigKeys.ALL + ")");
+                }
+            }
+            b.setAll(file);
+        }
+        for (String key : ConfigKeys.ALL) {
+            String value = environment.get(ConfigKeys.envName(key));
+            if (value != null) {
+                b.set(key, value);
+            }
+        }
+        b.setAll(commandLine);
+        return b;
+    }
+
+    /** TCP port; 0 while configured means any free port (see {@code ProjectServer.port()} for the real one). */
+    public int port() {
+        return port;
+    }
+
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** Directory holding the database ({@code db/}) and the file store ({@code files/}); absolute. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The clock for deadlines, credit decay and timestamps. */
+    public Clock clock() {
+        return clock;
+    }
+
+    public AppRegistry apps() {
+        return apps;
+    }
+
+    /** Seconds between background passes (transitioner, validator, assimilator). */
+    public long backgroundIntervalSeconds() {
+        return backgroundIntervalSeconds;
+    }
+
+    /** Seconds a client is told to wait before its next request while there is work. */
+    public long schedulerRequestDelaySeconds() {
+        return schedulerRequestDelaySeconds;
+    }
+
+    /** Seconds a client is told to wait when there is no work for it. */
+    public long schedulerIdleDelaySeconds() {
+        return schedulerIdleDelaySeconds;
+    }
+
+    /** Largest output upload accepted, in bytes. */
+    public long maxOutputBytes() {
+        return maxOutputBytes;
+    }
+
+    /** Largest batch submission (the whole multipart body, and the unpacked files), in bytes. */
+    public long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    /** Memory a task may use, sent with each assignment. */
+    public long memoryBoundBytes() {
+        return memoryBoundBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", dataDir=" + dataDir
+                + ", backgroundIntervalSeconds=" + backgroundIntervalSeconds + ", schedulerRequestDelaySeconds="
+                + schedulerRequestDelaySeconds + ", schedulerIdleDelaySeconds=" + schedulerIdleDelaySeconds
+                + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
+                + ", memoryBoundBytes=" + memoryBoundBytes + "]";
+    }
+
+    /** Mutable builder; {@link #build()} validates and freezes. Not thread-safe. */
+    public static final class Builder {
+        private int port = 8080;
+        private String bindAddress = "127.0.0.1";
+        private Path dataDir = Path.of("sparecycles-data");
+        private Clock clock = Clock.systemUTC();
+        private AppRegistry apps = AppRegistry.builtIn();
+        private long backgroundIntervalSeconds = 5;
+        private long schedulerRequestDelaySeconds = 5;
+        private long schedulerIdleDelaySeconds = 30;
+        private long maxOutputBytes = 4L << 20;
+        private long maxBatchBytes = 512L << 20;
+        private long memoryBoundBytes = 512L << 20;
+
+        private Builder() {
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder apps(AppRegistry apps) {
+            this.apps = Objects.requireNonNull(apps, "apps");
+            return this;
+        }
+
+        public Builder backgroundIntervalSeconds(long seconds) {
+            this.backgroundIntervalSeconds = seconds;
+            return this;
+        }
+
+        public Builder schedulerRequestDelaySeconds(long seconds) {
+            this.schedulerRequestDelaySeconds = seconds;
+            return this;
+        }
+
+        public Builder schedulerIdleDelaySeconds(long seconds) {
+            this.schedulerIdleDelaySeconds = seconds;
+            return this;
+        }
+
+        public Builder maxOutputBytes(long bytes) {
+            this.maxOutputBytes = bytes;
+            return this;
+        }
+
+        public Builder maxBatchBytes(long bytes) {
+            this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        public Builder memoryBoundBytes(long bytes) {
+            this.memoryBoundBytes = bytes;
+            return this;
+        }
+
+        /** Sets every entry as by {@link #set}. */
+        public Builder setAll(Map<String, String> values) {
+            values.forEach(this::set);
+            return this;
+        }
+
+        /**
+         * Sets one key from text.
+         *
+         * @throws InvalidConfigException for an unknown key or a value of the wrong form
+         */
+        public Builder set(String key, String value) {
+            String v = value == null ? "" : value.trim();
+            switch (key) {
+                case ConfigKeys.PORT -> port((int) number(key, v));
+                case ConfigKeys.BIND_ADDRESS -> bindAddress(v);
+                case ConfigKeys.DATA_DIR -> dataDir(Path.of(v));
+                case ConfigKeys.BACKGROUND_INTERVAL_SECONDS -> backgroundIntervalSeconds(number(key, v));
+                case ConfigKeys.SCHEDULER_REQUEST_DELAY_SECONDS -> schedulerRequestDelaySeconds(number(key, v));
+                case ConfigKeys.SCHEDULER_IDLE_DELAY_SECONDS -> schedulerIdleDelaySeconds(number(key, v));
+                case ConfigKeys.MAX_OUTPUT_BYTES -> maxOutputBytes(number(key, v));
+                case ConfigKeys.MAX_BATCH_BYTES -> maxBatchBytes(number(key, v));
+                case ConfigKeys.MEMORY_BOUND_BYTES -> memoryBoundBytes(number(key, v));
+                default -> throw new InvalidConfigException("unknown configuration key '" + key + "' (known: "
+                        + ConfigKeys.ALL + ")");
+            }
+            return this;
+        }
+
+        private static long number(String key, String value) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigException(key + ": '" + value + "' is not a whole number");
+            }
+        }
+
+        /**
+         * Validates and freezes.
+         *
+         * @throws InvalidConfigException naming the first key whose value is out of range or contradicts another
+         */
+        public ServerConfig build() {
+            require(port >= 0 && port <= 65_535, ConfigKeys.PORT, port, "must be 0 (any) to 65535");
+            require(!bindAddress.isBlank(), ConfigKeys.BIND_ADDRESS, bindAddress, "must not be empty");
+            require(!dataDir.toString().isBlank(), ConfigKeys.DATA_DIR, dataDir, "must not be empty");
+            require(backgroundIntervalSeconds >= 1, ConfigKeys.BACKGROUND_INTERVAL_SECONDS,
+                    backgroundIntervalSeconds, "must be at least 1");
+            require(schedulerRequestDelaySeconds >= 0, ConfigKeys.SCHEDULER_REQUEST_DELAY_SECONDS,
+                    schedulerRequestDelaySeconds, "must not be negative");
+            require(schedulerIdleDelaySeconds >= schedulerRequestDelaySeconds, ConfigKeys.SCHEDULER_IDLE_DELAY_SECONDS,
+                    schedulerIdleDelaySeconds, "must not be less than " + ConfigKeys.SCHEDULER_REQUEST_DELAY_SECONDS
+                            + " (" + schedulerRequestDelaySeconds + ")");
+            require(maxOutputBytes >= 1024, ConfigKeys.MAX_OUTPUT_BYTES, maxOutputBytes, "must be at least 1024");
+            require(maxBatchBytes >= 1024, ConfigKeys.MAX_BATCH_BYTES, maxBatchBytes, "must be at least 1024");
+            require(memoryBoundBytes >= 16L << 20, ConfigKeys.MEMORY_BOUND_BYTES, memoryBoundBytes,
+                    "must be at least 16 MiB");
+            if (maxOutputBytes > MAX_OUTPUT_BYTES_LIMIT) {
+                LOG.warn("{}={} is above the limit {}; using {}", ConfigKeys.MAX_OUTPUT_BYTES, maxOutputBytes,
+                        MAX_OUTPUT_BYTES_LIMIT, MAX_OUTPUT_BYTES_LIMIT);
+                maxOutputBytes = MAX_OUTPUT_BYTES_LIMIT;
+            }
+            return new ServerConfig(this);
+        }
+
+        private static void require(boolean ok, String key, Object value, String rule) {
+            if (!ok) {
+                throw new InvalidConfigException(key + "=" + value + ": " + rule);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.sparecycles.server.credit;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.sparecycles.server.db.Jdbc;
+
+/**
+ * Adds granted credit to a host and its account: total and recent average. Called inside the validator's
+ * transaction, right after the guarded VALID transition, so a result is credited exactly once.
+ */
+public final class CreditLedger {
+    private CreditLedger() {
+    }
+
+    /** Credits the host and its account with {@code amount} at {@code now}. */
+    public static void grant(Connection c, long hostId, double amount, Instant now) throws SQLException {
+        if (!(amount > 0)) {
+            return;
+        }
+        long account = Jdbc.queryLong(c, "SELECT account_id FROM hosts WHERE id = ?", hostId);
+        add(c, "hosts", hostId, amount, now);
+        add(c, "accounts", account, amount, now);
+    }
+
+    private static void add(Connection c, String table, long id, double amount, Instant now) throws SQLException {
+        // table is one of two constants above, never input
+        var row = Jdbc.queryOne(c, "SELECT recent_credit, recent_credit_at FROM " + table + " WHERE id = ? FOR UPDATE",
+                rs -> new Object[] {rs.getDouble(1), Jdbc.instant(rs, "recent_credit_at")}, id);
+        if (row.isEmpty()) {
+            return;
+        }
+        double recent = CreditRules.afterGrant((Double) row.get()[0], (Instant) row.get()[1], amount, now);
+        Jdbc.update(c, "UPDATE " + table + " SET total_credit = total_credit + ?, recent_credit = ?, recent_credit_at = ?"
+                + " WHERE id = ?", amount, recent, now, id);
+    }
+}

@@ -1,0 +1,83 @@
+package org.sparecycles.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The server's database: an H2 file database under {@code <data dir>/db/}, pooled by HikariCP and migrated by
+ * Flyway from {@code db/migration}. The file is locked while open, so a second process (for example
+ * {@code user add} while the server runs) gets {@link DatabaseInUseException}.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Opens (creating if needed) and migrates the database of a data dir. */
+    public static Database open(Path dataDir) {
+        Path dir = dataDir.resolve("db");
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        HikariConfig config = new HikariConfig();
+        // WRITE_DELAY=0: a commit reaches the file before the call returns, so acknowledged reports survive kill -9.
+        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(10);
+        config.setPoolName("sparecycles-db");
+        config.setAutoCommit(true);
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(config);
+        try (Connection c = ds.getConnection()) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            ds.close();
+            if (String.valueOf(e.getMessage()).contains("already in use")
+                    || String.valueOf(e.getMessage()).contains("locked")) {
+                throw new DatabaseInUseException(dir, e);
+            }
+            throw new IllegalStateException("cannot open the database in " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** A helper running statements on this database. */
+    public Jdbc jdbc() {
+        return new Jdbc(dataSource);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** Another process holds the database open. */
+    public static final class DatabaseInUseException extends IllegalStateException {
+        DatabaseInUseException(Path dir, Throwable cause) {
+            super("the database in " + dir + " is in use by another process (is the server running? stop it first)",
+                    cause);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.sparecycles.server.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Small JDBC helper: transactions and one-line queries with positional arguments. {@link Instant} arguments
+ * are bound as {@code TIMESTAMP WITH TIME ZONE} in UTC. SQL errors become {@link DataAccessException}.
+ * Thread-safe; each call takes its own connection unless one is passed.
+ */
+public final class Jdbc {
+    private final DataSource dataSource;
+
+    public Jdbc(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Work in one transaction, with a connection whose auto-commit is off. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Maps the current row. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** Runs the work on a connection in auto-commit mode. */
+    public <T> T withConnection(TransactionWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        return withConnection(c -> query(c, sql, mapper, args));
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+        return withConnection(c -> queryOne(c, sql, mapper, args));
+    }
+
+    public long queryLong(String sql, Object... args) {
+        return withConnection(c -> queryLong(c, sql, args));
+    }
+
+    public int update(String sql, Object... args) {
+        return withConnection(c -> update(c, sql, args));
+    }
+
+    public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    public static <T> Optional<T> queryOne(Connection c, String sql, RowMapper<T> mapper, Object... args)
+            throws SQLException {
+        List<T> rows = query(c, sql, mapper, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** The first column of the first row as a long; 0 when there is no row or it is null. */
+    public static long queryLong(Connection c, String sql, Object... args) throws SQLException {
+        return queryOne(c, sql, rs -> rs.getLong(1), args).orElse(0L);
+    }
+
+    /** Executes an update; returns the number of rows changed. */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Executes an insert into a table whose first column is a generated {@code id}; returns it. */
+    public static long insert(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, args);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no generated key for: " + sql);
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Reads a {@code TIMESTAMP WITH TIME ZONE} column; null stays null. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Reads a nullable BIGINT column. */
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Instant t) {
+                ps.setObject(i + 1, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+            } else if (a instanceof Enum<?> e) {
+                ps.setString(i + 1, e.name());
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+    }
+
+    /** An SQL failure that is not the caller's fault. */
+    public static final class DataAccessException extends RuntimeException {
+        public DataAccessException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.sparecycles.server.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.sparecycles.workunits.hash.Sha256;
+
+/**
+ * Content-addressed file store under {@code <data dir>/files}: a file with SHA-256 {@code abcd...} lives at
+ * {@code files/ab/abcd...}. Writes go to {@code files/tmp/}, are fsynced and renamed atomically into place, so a
+ * file under its hash is always complete and correct, even after kill -9. Storing the same content twice is
+ * harmless. Thread-safe.
+ */
+public final class FileStore {
+    private final Path root;
+    private final Path tmp;
+
+    public FileStore(Path dataDir) throws IOException {
+        this.root = dataDir.resolve("files");
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+        try (Stream<Path> leftovers = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) leftovers::iterator) {
+                Files.deleteIfExists(p); // half-written files of a process that died
+            }
+        }
+    }
+
+    /** A file in the store. */
+    public record StoredFile(String sha256, long size) {
+    }
+
+    /** What {@link #put(InputStream, long, String)} did. */
+    public sealed interface PutOutcome {
+        /** Stored (or already there). */
+        record Stored(StoredFile file) implements PutOutcome {
+        }
+
+        /** More than the allowed bytes; nothing stored. */
+        record TooLarge(long limit) implements PutOutcome {
+        }
+
+        /** The content's hash is not the expected one; nothing stored. */
+        record HashMismatch(String expected, String actual, long size) implements PutOutcome {
+        }
+    }
+
+    /** Stores the bytes; returns their hash and size. */
+    public StoredFile put(byte[] content) throws IOException {
+        try (InputStream in = new java.io.ByteArrayInputStream(content)) {
+            return ((PutOutcome.Stored) put(in, Long.MAX_VALUE, null)).file();
+        }
+    }
+
+    /**
+     * Streams the content into the store. Nothing is stored unless it is at most {@code maxBytes} long and,
+     * when {@code expectedSha256} is not null, has that hash.
+     */
+    public PutOutcome put(InputStream in, long maxBytes, String expectedSha256) throws IOException {
+        Path temp = Files.createTempFile(tmp, "upload-", ".part");
+        try {
+            MessageDigest digest = Sha256.newDigest();
+            long size = 0;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    size += n;
+                    if (size > maxBytes) {
+                        return new PutOutcome.TooLarge(maxBytes);
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            String sha = HexFormat.of().formatHex(digest.digest());
+            if (expectedSha256 != null && !expectedSha256.equals(sha)) {
+                return new PutOutcome.HashMismatch(expectedSha256, sha, size);
+            }
+            Path target = path(sha);
+            if (!Files.exists(target)) {
+                fsync(temp);
+                Files.createDirectories(target.getParent());
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                fsyncDirectory(target.getParent());
+            }
+            return new PutOutcome.Stored(new StoredFile(sha, size));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** True when a file with this hash is stored. */
+    public boolean contains(String sha256) {
+        return Sha256.isValid(sha256) && Files.isRegularFile(path(sha256));
+    }
+
+    /** Where the file with this hash lives (whether or not it exists). */
+    public Path path(String sha256) {
+        if (!Sha256.isValid(sha256)) {
+            throw new IllegalArgumentException("not a SHA-256: " + sha256);
+        }
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    /** The stored bytes of a file. */
+    public byte[] read(String sha256) throws IOException {
+        return Files.readAllBytes(path(sha256));
+    }
+
+    /** Number of stored files (for tests and statistics); walks the store. */
+    public long count() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(tmp)).count();
+        }
+    }
+
+    private static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not supported on every platform (Windows); the rename itself is atomic
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.sparecycles.server.lifecycle;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.server.db.Jdbc;
+
+/**
+ * The lifecycle daemon: turns results past their deadline into NO_REPLY, and for each flagged work unit
+ * creates replicas up to {@code target_results}, hands it to the validator once {@code min_quorum} successes
+ * are in, and fails it when it exceeds {@code max_error_results} or would exceed {@code max_total_results}.
+ * Runs only on the background thread (see {@code BackgroundPasses}); each work unit in its own transaction.
+ */
+public final class Transitioner {
+    private static final Logger LOG = LoggerFactory.getLogger(Transitioner.class);
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public Transitioner(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** One pass: expire deadlines, then transition every flagged work unit. Returns how many it looked at. */
+    public int runPass() {
+        Instant now = clock.instant();
+        List<long[]> expired = jdbc.query("SELECT id, work_unit_id FROM results WHERE server_state = 'IN_PROGRESS'"
+                + " AND deadline < ? ORDER BY id", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now);
+        for (long[] r : expired) {
+            jdbc.inTransaction(c -> {
+                if (ResultTransitions.timedOut(c, r[0], now)) {
+                    WorkUnitTransitions.flag(c, r[1]);
+                    LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
+                }
+                return null;
+            });
+        }
+        List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
+                rs -> rs.getLong(1));
+        for (long wu : flagged) {
+            jdbc.inTransaction(c -> {
+                if (WorkUnitTransitions.takeFlag(c, wu)) {
+                    transition(c, wu, now);
+                }
+                return null;
+            });
+        }
+        return flagged.size();
+    }
+
+    private record Unit(long id, String name, WorkUnitState state, int minQuorum, int targetResults,
+                        int maxErrorResults, int maxTotalResults, boolean hasCanonical) {
+    }
+
+    private record Counts(int total, int unsent, int inProgress, int success, int successUnchecked,
+                          int inconclusive, int errors) {
+    }
+
+    private void transition(Connection c, long id, Instant now) throws SQLException {
+        Optional<Unit> found = Jdbc.queryOne(c, "SELECT id, name, state, min_quorum, target_results, max_error_results,"
+                + " max_total_results, canonical_result_id FROM work_units WHERE id = ? FOR UPDATE",
+                rs -> new Unit(rs.getLong(1), rs.getString(2), WorkUnitState.valueOf(rs.getString(3)), rs.getInt(4),
+                        rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getObject(8) != null), id);
+        if (found.isEmpty()) {
+            return;
+        }
+        Unit wu = found.get();
+        if (wu.state() == WorkUnitState.FAILED || wu.hasCanonical()) {
+            ResultTransitions.unsentNotNeeded(c, id);
+            return;
+        }
+        if (wu.state().isFinal()) {
+            return;
+        }
+        Counts n = count(c, id);
+        if (n.errors() > wu.maxErrorResults()) {
+            fail(c, wu, "too many errors: " + n.errors() + " results failed (max_error_results " + wu.maxErrorResults()
+                    + ")" + lastError(c, id), now);
+            return;
+        }
+        if (n.success() >= wu.minQuorum() && n.successUnchecked() > 0) {
+            if (wu.state() != WorkUnitState.VALIDATING) {
+                WorkUnitTransitions.quorumReached(c, id);
+            }
+            return;
+        }
+        if (wu.state() == WorkUnitState.VALIDATING) {
+            return;
+        }
+        int needed = wu.targetResults() - (n.unsent() + n.inProgress() + n.success());
+        if (needed <= 0) {
+            return;
+        }
+        if (n.total() + needed > wu.maxTotalResults()) {
+            String why = n.inconclusive() > 0
+                    ? "no agreement: " + n.inconclusive() + " results disagree and max_total_results ("
+                            + wu.maxTotalResults() + ") is reached"
+                    : "too many results: another replica would exceed max_total_results (" + wu.maxTotalResults()
+                            + ")" + lastError(c, id);
+            fail(c, wu, why, now);
+            return;
+        }
+        for (int i = 0; i < needed; i++) {
+            ResultTransitions.created(c, id, wu.name() + "_" + (n.total() + i), now);
+        }
+        LOG.debug("work unit {}: {} new replica(s)", id, needed);
+    }
+
+    private static void fail(Connection c, Unit wu, String reason, Instant now) throws SQLException {
+        if (WorkUnitTransitions.failed(c, wu.id(), reason, now)) {
+            ResultTransitions.unsentNotNeeded(c, wu.id());
+            LOG.info("work unit {} failed: {}", wu.id(), reason);
+        }
+    }
+
+    private static Counts count(Connection c, long wu) throws SQLException {
+        int[] n = new int[7];
+        Jdbc.query(c, "SELECT server_state, outcome, validate_state FROM results WHERE work_unit_id = ?", rs -> {
+            String server = rs.getString(1);
+            String outcome = rs.getString(2);
+            String validate = rs.getString(3);
+            n[0]++;
+            if ("UNSENT".equals(server)) {
+                n[1]++;
+            } else if ("IN_PROGRESS".equals(server)) {
+                n[2]++;
+            } else if ("SUCCESS".equals(outcome) && !"INVALID".equals(validate)) {
+                n[3]++;
+                if ("INIT".equals(validate)) {
+                    n[4]++;
+                } else if ("INCONCLUSIVE".equals(validate)) {
+                    n[5]++;
+                }
+            } else if ("CLIENT_ERROR".equals(outcome) || "NO_REPLY".equals(outcome)
+                    || "VALIDATE_ERROR".equals(outcome)) {
+                n[6]++;
+            }
+            return null;
+        }, wu);
+        return new Counts(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+    }
+
+    private static String lastError(Connection c, long wu) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT outcome, error_message FROM results WHERE work_unit_id = ?"
+                        + " AND outcome IN ('CLIENT_ERROR', 'NO_REPLY', 'VALIDATE_ERROR') ORDER BY id DESC",
+                rs -> "; last: " + rs.getString(1) + (rs.getString(2) == null || rs.getString(2).isBlank()
+                        ? "" : " (" + rs.getString(2) + ")"), wu).orElse("");
+    }
+}

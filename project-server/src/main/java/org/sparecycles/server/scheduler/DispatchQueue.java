@@ -1,0 +1,67 @@
+package org.sparecycles.server.scheduler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparecycles.server.db.Jdbc;
+
+/**
+ * The in-memory queue of unsent results the scheduler dispatches from, so a scheduler request does not scan
+ * tables. Refilled from the database in id order when it runs low (below {@link #LOW_WATER}) or when a request
+ * found nothing it could send; a cursor makes successive refills move through the table and wrap around. The
+ * database stays the truth: a result is only sent by a guarded claim, entries that lost a claim race or are no
+ * longer wanted are dropped, and after a restart the queue refills from scratch. Thread-safe.
+ */
+final class DispatchQueue {
+    static final int CAPACITY = 2000;
+    static final int LOW_WATER = 500;
+
+    /** An unsent result and what the scheduler needs to pick it without a query. */
+    record Candidate(long resultId, long workUnitId, double estimatedSeconds) {
+    }
+
+    private final Jdbc jdbc;
+    private final Map<Long, Candidate> entries = new LinkedHashMap<>();
+    private long cursor;
+
+    DispatchQueue(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The candidates in queue order, refilling first when the queue is low. */
+    synchronized List<Candidate> snapshot() {
+        if (entries.size() < LOW_WATER) {
+            refill();
+        }
+        return new ArrayList<>(entries.values());
+    }
+
+    /** Forgets a result: sent, or no longer unsent. */
+    synchronized void remove(long resultId) {
+        entries.remove(resultId);
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    /** Loads more unsent results after the cursor; wraps to the start when the table end is reached. */
+    synchronized void refill() {
+        int room = CAPACITY - entries.size();
+        if (room <= 0) {
+            return;
+        }
+        List<Candidate> loaded = jdbc.query("SELECT r.id, r.work_unit_id, w.estimated_seconds FROM results r"
+                + " JOIN work_units w ON w.id = r.work_unit_id WHERE r.server_state = 'UNSENT' AND r.id > ?"
+                + " ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
+                rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3)), cursor);
+        for (Candidate c : loaded) {
+            entries.putIfAbsent(c.resultId(), c);
+            cursor = c.resultId();
+        }
+        if (loaded.size() < room) {
+            cursor = 0;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package org.sparecycles.server.scheduler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.credit.CreditRules;
+import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.error.ForbiddenException;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.hosts.Hosts;
+import org.sparecycles.server.lifecycle.ResultTransitions;
+import org.sparecycles.server.lifecycle.WorkUnitTransitions;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.InputRef;
+import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
+
+/**
+ * The scheduler: one request reports finished results and asks for work (docs/protocol.md). Reports are all
+ * checked first and applied in one transaction, so a bad one leaves everything unchanged. Work comes from the
+ * {@link DispatchQueue}; each candidate's work unit row is locked while checking that neither this host nor
+ * another host of the same account holds a replica, then the result is claimed with a guarded update.
+ * Thread-safe: requests run concurrently on the HTTP worker threads.
+ */
+public final class Scheduler {
+    /** Most assignments in one reply, however much work is asked for. */
+    static final int MAX_ASSIGNMENTS = 50;
+
+    private final Jdbc jdbc;
+    private final Hosts hosts;
+    private final ServerConfig config;
+    private final Clock clock;
+    private final DispatchQueue queue;
+    private final Runnable onReports;
+
+    /**
+     * @param onReports called after a request reported results, to run the background passes soon
+     */
+    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, Runnable onReports) {
+        this.jdbc = jdbc;
+        this.hosts = hosts;
+        this.config = config;
+        this.clock = config.clock();
+        this.queue = new DispatchQueue(jdbc);
+        this.onReports = onReports;
+    }
+
+    /**
+     * Handles one scheduler request of the caller.
+     *
+     * @throws NotFoundException       for an unknown host
+     * @throws ForbiddenException      when the host belongs to another account
+     * @throws InvalidRequestException when any report is wrong (nothing is applied)
+     */
+    public SchedulerReply handle(Caller caller, SchedulerRequest request) {
+        Hosts.Host host = hosts.find(request.hostId())
+                .orElseThrow(() -> new NotFoundException("not_found", "no host " + request.hostId()));
+        if (host.accountId() != caller.accountId()) {
+            throw new ForbiddenException("forbidden", "host " + host.id() + " belongs to another account");
+        }
+        Instant now = clock.instant();
+        List<Long> cancelled = new ArrayList<>();
+        List<Long> acknowledged = jdbc.inTransaction(c -> {
+            Jdbc.update(c, "UPDATE hosts SET last_contact_at = ? WHERE id = ?", now, host.id());
+            List<Long> acks = applyReports(c, host, request.reports(), now);
+            cancelled.addAll(cancellations(c, host, request));
+            return acks;
+        });
+        if (!request.reports().isEmpty()) {
+            onReports.run();
+        }
+        List<Assignment> assignments = request.workSeconds() > 0 ? dispatch(host, request.workSeconds(), now) : List.of();
+        long delay = assignments.isEmpty() && queue.size() == 0
+                ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
+        List<String> messages = assignments.isEmpty() && request.workSeconds() > 0
+                ? List.of("no work available for this host right now") : List.of();
+        return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay);
+    }
+
+    private record Reported(long id, long workUnitId, Long hostId, String serverState, String outputSha256,
+                            Long outputSize) {
+    }
+
+    private List<Long> applyReports(Connection c, Hosts.Host host, List<ResultReport> reports, Instant now)
+            throws SQLException {
+        List<String> problems = new ArrayList<>();
+        List<Reported> found = new ArrayList<>();
+        for (ResultReport report : reports) {
+            Optional<Reported> r = Jdbc.queryOne(c, "SELECT id, work_unit_id, host_id, server_state, output_sha256,"
+                    + " output_size FROM results WHERE id = ? FOR UPDATE", rs -> new Reported(rs.getLong(1), rs.getLong(2),
+                    Jdbc.nullableLong(rs, "host_id"), rs.getString(4), rs.getString(5), Jdbc.nullableLong(rs, "output_size")),
+                    report.resultId());
+            found.add(r.orElse(null));
+            String what = "result " + report.resultId();
+            if (r.isEmpty() || r.get().hostId() == null || r.get().hostId() != host.id()) {
+                problems.add(what + ": was not sent to host " + host.id());
+                continue;
+            }
+            if (!ResultReport.SUCCESS.equals(report.outcome()) && !ResultReport.CLIENT_ERROR.equals(report.outcome())) {
+                problems.add(what + ": outcome '" + report.outcome() + "' is not SUCCESS or CLIENT_ERROR");
+                continue;
+            }
+            if (!Double.isFinite(report.cpuSeconds()) || report.cpuSeconds() < 0
+                    || !Double.isFinite(report.elapsedSeconds()) || report.elapsedSeconds() < 0) {
+                problems.add(what + ": cpuSeconds and elapsedSeconds must be finite and not negative");
+            }
+            if ("OVER".equals(r.get().serverState()) || !ResultReport.SUCCESS.equals(report.outcome())) {
+                continue;
+            }
+            if (r.get().outputSha256() == null) {
+                problems.add(what + ": SUCCESS reported but no output was uploaded");
+            } else if (!r.get().outputSha256().equals(report.outputSha256())
+                    || r.get().outputSize() != report.outputSize()) {
+                problems.add(what + ": reported output (sha256 " + report.outputSha256() + ", " + report.outputSize()
+                        + " bytes) differs from the upload (sha256 " + r.get().outputSha256() + ", "
+                        + r.get().outputSize() + " bytes)");
+            }
+        }
+        InvalidRequestException.throwIfAny("invalid_report", "the reports were not accepted", problems);
+        List<Long> acks = new ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+            ResultReport report = reports.get(i);
+            Reported r = found.get(i);
+            boolean changed = ResultReport.SUCCESS.equals(report.outcome())
+                    ? ResultTransitions.succeeded(c, r.id(), report.cpuSeconds(), report.elapsedSeconds(),
+                            CreditRules.claimed(report.cpuSeconds(), host.benchmarkGflops()), now)
+                    : ResultTransitions.clientError(c, r.id(), report.errorMessage(), report.cpuSeconds(),
+                            report.elapsedSeconds(), now);
+            if (changed) {
+                WorkUnitTransitions.flag(c, r.workUnitId());
+            }
+            acks.add(report.resultId());
+        }
+        return acks;
+    }
+
+    /** Results the host holds that it should drop: over already, or of a work unit that failed. */
+    private static List<Long> cancellations(Connection c, Hosts.Host host, SchedulerRequest request)
+            throws SQLException {
+        Set<Long> reported = new HashSet<>();
+        request.reports().forEach(r -> reported.add(r.resultId()));
+        List<Long> out = new ArrayList<>();
+        for (long id : request.inProgress()) {
+            if (reported.contains(id)) {
+                continue;
+            }
+            Optional<String[]> r = Jdbc.queryOne(c, "SELECT r.server_state, w.state FROM results r JOIN work_units w"
+                    + " ON w.id = r.work_unit_id WHERE r.id = ? AND r.host_id = ?",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, id, host.id());
+            if (r.isEmpty()) {
+                continue;
+            }
+            if ("OVER".equals(r.get()[0])) {
+                out.add(id);
+            } else if ("FAILED".equals(r.get()[1]) && ResultTransitions.cancelled(c, id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    private List<Assignment> dispatch(Hosts.Host host, double workSeconds, Instant now) {
+        List<Assignment> out = new ArrayList<>();
+        double total = 0;
+        boolean retried = false;
+        while (true) {
+            for (DispatchQueue.Candidate candidate : queue.snapshot()) {
+                if (out.size() >= MAX_ASSIGNMENTS || total >= workSeconds) {
+                    return out;
+                }
+                Optional<Assignment> sent = jdbc.inTransaction(c -> claim(c, host, candidate, now));
+                sent.ifPresent(a -> {
+                    out.add(a);
+                    queue.remove(candidate.resultId());
+                });
+                if (sent.isPresent()) {
+                    total += candidate.estimatedSeconds();
+                }
+            }
+            if (!out.isEmpty() || retried) {
+                return out;
+            }
+            queue.refill();
+            retried = true;
+        }
+    }
+
+    private Optional<Assignment> claim(Connection c, Hosts.Host host, DispatchQueue.Candidate candidate, Instant now)
+            throws SQLException {
+        Optional<Object[]> wu = Jdbc.queryOne(c, "SELECT w.state, w.canonical_result_id, w.delay_bound_seconds,"
+                + " w.estimated_seconds, b.app, b.app_version, b.parameters FROM work_units w"
+                + " JOIN batches b ON b.id = w.batch_id WHERE w.id = ? FOR UPDATE",
+                rs -> new Object[] {rs.getString(1), rs.getObject(2), rs.getLong(3), rs.getDouble(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7)}, candidate.workUnitId());
+        if (wu.isEmpty() || "DONE".equals(wu.get()[0]) || "FAILED".equals(wu.get()[0]) || wu.get()[1] != null) {
+            queue.remove(candidate.resultId());
+            return Optional.empty();
+        }
+        if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE work_unit_id = ? AND (host_id = ? OR account_id = ?)",
+                candidate.workUnitId(), host.id(), host.accountId()) > 0) {
+            return Optional.empty(); // another host may take it
+        }
+        Instant deadline = now.plusSeconds((Long) wu.get()[2]);
+        if (!ResultTransitions.sent(c, candidate.resultId(), host.id(), host.accountId(), now, deadline)) {
+            queue.remove(candidate.resultId());
+            return Optional.empty();
+        }
+        WorkUnitTransitions.sent(c, candidate.workUnitId());
+        String name = Jdbc.queryOne(c, "SELECT name FROM results WHERE id = ?", rs -> rs.getString(1),
+                candidate.resultId()).orElseThrow();
+        List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
+                + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
+                rs.getLong(3), rs.getString(2)), candidate.workUnitId());
+        return Optional.of(new Assignment(candidate.resultId(), name, candidate.workUnitId(), (String) wu.get()[4],
+                (String) wu.get()[5], parameters((String) wu.get()[6]), inputs, deadline, config.maxOutputBytes(),
+                config.memoryBoundBytes(), (Double) wu.get()[3], "/api/v1/results/" + candidate.resultId() + "/output"));
+    }
+
+    private static Map<String, String> parameters(String json) {
+        try {
+            return Json.mapper().readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored parameters are not JSON: " + json, e);
+        }
+    }
+}

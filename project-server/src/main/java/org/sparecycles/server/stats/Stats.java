@@ -1,0 +1,65 @@
+package org.sparecycles.server.stats;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.sparecycles.server.credit.CreditRules;
+import org.sparecycles.server.db.Jdbc;
+
+/**
+ * Credit and validation statistics per host and per account, for admins and the demo summary. Recent average
+ * credit is decayed to the clock's now. Thread-safe.
+ */
+public final class Stats {
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public Stats(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * One host's figures. {@code valid}/{@code invalid}: results the validator judged; {@code errors}: results
+     * that ended in CLIENT_ERROR, NO_REPLY or VALIDATE_ERROR; credit in cobblestones, recent credit per day.
+     */
+    public record HostStats(long hostId, long accountId, String name, double totalCredit, double recentCredit,
+                            int valid, int invalid, int errors, int inProgress) {
+    }
+
+    /** One account's figures, over all its hosts. */
+    public record AccountStats(long accountId, String email, String name, double totalCredit, double recentCredit,
+                               int valid, int invalid, int errors, int inProgress) {
+    }
+
+    private static final String COUNTS = "SUM(CASE WHEN r.validate_state = 'VALID' THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN r.validate_state = 'INVALID' AND r.outcome = 'SUCCESS' THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN r.outcome IN ('CLIENT_ERROR', 'NO_REPLY', 'VALIDATE_ERROR') THEN 1 ELSE 0 END),"
+            + " SUM(CASE WHEN r.server_state = 'IN_PROGRESS' THEN 1 ELSE 0 END)";
+
+    /** Every host, by id. */
+    public List<HostStats> hosts() {
+        Instant now = clock.instant();
+        return jdbc.query("SELECT h.id, h.account_id, h.name, h.total_credit, h.recent_credit, h.recent_credit_at, "
+                + COUNTS + " FROM hosts h LEFT JOIN results r ON r.host_id = h.id"
+                + " GROUP BY h.id, h.account_id, h.name, h.total_credit, h.recent_credit, h.recent_credit_at ORDER BY h.id",
+                rs -> new HostStats(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getDouble(4), recent(rs, now),
+                        rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10)));
+    }
+
+    /** Every account, by id. */
+    public List<AccountStats> accounts() {
+        Instant now = clock.instant();
+        return jdbc.query("SELECT a.id, a.email, a.name, a.total_credit, a.recent_credit, a.recent_credit_at, "
+                + COUNTS + " FROM accounts a LEFT JOIN results r ON r.account_id = a.id"
+                + " GROUP BY a.id, a.email, a.name, a.total_credit, a.recent_credit, a.recent_credit_at ORDER BY a.id",
+                rs -> new AccountStats(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                        recent(rs, now), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10)));
+    }
+
+    private static double recent(ResultSet rs, Instant now) throws SQLException {
+        return CreditRules.decayed(rs.getDouble(5), Jdbc.instant(rs, "recent_credit_at"), now);
+    }
+}

@@ -1,0 +1,182 @@
+package org.sparecycles.server.validation;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.server.credit.CreditLedger;
+import org.sparecycles.server.credit.CreditRules;
+import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.lifecycle.ResultState.Validate;
+import org.sparecycles.server.lifecycle.ResultTransitions;
+import org.sparecycles.server.lifecycle.WorkUnitTransitions;
+import org.sparecycles.workunits.app.AppRegistry;
+import org.sparecycles.workunits.compare.ResultComparator;
+
+/**
+ * Quorum validation. For a VALIDATING work unit without a canonical result, the undecided successful results
+ * (INIT or INCONCLUSIVE) are compared with the app's {@link ResultComparator}; the first, in id order, agreeing
+ * with at least {@code min_quorum / 2 + 1} of them (itself included) becomes canonical, the ones agreeing with it
+ * VALID and the rest INVALID; credit is granted (median claim) and unsent replicas become DIDNT_NEED. Without
+ * agreement all become INCONCLUSIVE and the target rises by one. Results reported after the canonical one are
+ * compared with it. Runs only on the background thread; each work unit in its own transaction.
+ */
+public final class Validator {
+    private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
+
+    private final Jdbc jdbc;
+    private final FileStore files;
+    private final AppRegistry apps;
+    private final Clock clock;
+
+    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock) {
+        this.jdbc = jdbc;
+        this.files = files;
+        this.apps = apps;
+        this.clock = clock;
+    }
+
+    private record Candidate(long id, long hostId, double claimedCredit, String outputSha256) {
+    }
+
+    /** One pass over work units awaiting validation and late results. */
+    public void runPass() {
+        for (long wu : jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING' AND canonical_result_id IS NULL"
+                + " ORDER BY id", rs -> rs.getLong(1))) {
+            jdbc.inTransaction(c -> {
+                validate(c, wu);
+                return null;
+            });
+        }
+        for (long[] late : jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
+                + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
+                + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)})) {
+            jdbc.inTransaction(c -> {
+                validateLate(c, late[1], late[0]);
+                return null;
+            });
+        }
+    }
+
+    private void validate(Connection c, long wu) throws SQLException {
+        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT w.min_quorum, w.target_results, b.app FROM work_units w"
+                + " JOIN batches b ON b.id = w.batch_id WHERE w.id = ? AND w.state = 'VALIDATING'"
+                + " AND w.canonical_result_id IS NULL FOR UPDATE",
+                rs -> new Object[] {rs.getInt(1), rs.getInt(2), rs.getString(3)}, wu);
+        if (row.isEmpty()) {
+            return;
+        }
+        int minQuorum = (Integer) row.get()[0];
+        int target = (Integer) row.get()[1];
+        ResultComparator comparator = comparator((String) row.get()[2]);
+        List<Candidate> candidates = new ArrayList<>();
+        List<byte[]> outputs = new ArrayList<>();
+        for (Candidate r : candidates(c, wu, "r.validate_state IN ('INIT', 'INCONCLUSIVE')")) {
+            Optional<byte[]> output = read(r);
+            if (output.isEmpty()) {
+                ResultTransitions.validateError(c, r.id(), "output " + r.outputSha256() + " is missing from the store");
+                WorkUnitTransitions.flag(c, wu);
+                continue;
+            }
+            candidates.add(r);
+            outputs.add(output.get());
+        }
+        if (candidates.size() < minQuorum) {
+            WorkUnitTransitions.needMoreResults(c, wu, target);
+            return;
+        }
+        int needed = minQuorum / 2 + 1;
+        for (int i = 0; i < candidates.size(); i++) {
+            List<Integer> agreeing = new ArrayList<>();
+            for (int j = 0; j < candidates.size(); j++) {
+                if (i == j || comparator.agree(outputs.get(i), outputs.get(j))) {
+                    agreeing.add(j);
+                }
+            }
+            if (agreeing.size() >= needed) {
+                chooseCanonical(c, wu, candidates, agreeing, i);
+                return;
+            }
+        }
+        for (Candidate r : candidates) {
+            ResultTransitions.validated(c, r.id(), Validate.INCONCLUSIVE, null);
+        }
+        WorkUnitTransitions.needMoreResults(c, wu, target + 1);
+        LOG.info("work unit {}: {} results, no agreement; target raised to {}", wu, candidates.size(), target + 1);
+    }
+
+    private void chooseCanonical(Connection c, long wu, List<Candidate> candidates, List<Integer> agreeing,
+                                 int canonical) throws SQLException {
+        Instant now = clock.instant();
+        double granted = CreditRules.granted(agreeing.stream().map(k -> candidates.get(k).claimedCredit()).toList());
+        if (!WorkUnitTransitions.canonicalChosen(c, wu, candidates.get(canonical).id(), granted)) {
+            return;
+        }
+        for (int k = 0; k < candidates.size(); k++) {
+            Candidate r = candidates.get(k);
+            if (agreeing.contains(k)) {
+                if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
+                    CreditLedger.grant(c, r.hostId(), granted, now);
+                }
+            } else {
+                ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0);
+            }
+        }
+        ResultTransitions.unsentNotNeeded(c, wu);
+        LOG.info("work unit {}: canonical result {}, {} valid, credit {}", wu, candidates.get(canonical).id(),
+                agreeing.size(), granted);
+    }
+
+    private void validateLate(Connection c, long wu, long resultId) throws SQLException {
+        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT r.output_sha256, w.granted_credit, b.app FROM work_units w"
+                + " JOIN results r ON r.id = w.canonical_result_id JOIN batches b ON b.id = w.batch_id"
+                + " WHERE w.id = ? FOR UPDATE",
+                rs -> new Object[] {rs.getString(1), rs.getDouble(2), rs.getString(3)}, wu);
+        List<Candidate> late = candidates(c, wu, "r.id = " + resultId + " AND r.validate_state = 'INIT'");
+        if (row.isEmpty() || late.isEmpty()) {
+            return;
+        }
+        Candidate r = late.get(0);
+        Optional<byte[]> output = read(r);
+        Optional<byte[]> canonical = read(new Candidate(0, 0, 0, (String) row.get()[0]));
+        if (output.isEmpty() || canonical.isEmpty()) {
+            ResultTransitions.validateError(c, r.id(), "output missing from the store");
+            return;
+        }
+        double granted = (Double) row.get()[1];
+        if (comparator((String) row.get()[2]).agree(canonical.get(), output.get())) {
+            if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
+                CreditLedger.grant(c, r.hostId(), granted, clock.instant());
+            }
+        } else {
+            ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0);
+        }
+    }
+
+    private static List<Candidate> candidates(Connection c, long wu, String condition) throws SQLException {
+        return Jdbc.query(c, "SELECT r.id, r.host_id, r.claimed_credit, r.output_sha256 FROM results r"
+                + " WHERE r.work_unit_id = ? AND r.outcome = 'SUCCESS' AND " + condition + " ORDER BY r.id",
+                rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getString(4)), wu);
+    }
+
+    private Optional<byte[]> read(Candidate r) {
+        try {
+            return r.outputSha256() != null && files.contains(r.outputSha256())
+                    ? Optional.of(files.read(r.outputSha256())) : Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("cannot read output {} of result {}: {}", r.outputSha256(), r.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private ResultComparator comparator(String app) {
+        return apps.find(app).map(a -> a.comparator()).orElse(ResultComparator.exact());
+    }
+}

@@ -1,0 +1,133 @@
+package org.sparecycles.server.web;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Deque;
+import org.sparecycles.server.accounts.Accounts;
+import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.error.UnauthenticatedException;
+import org.sparecycles.workunits.json.Json;
+
+/**
+ * One request as an endpoint sees it: the caller, the body as a protocol record, path values, and ways to answer.
+ * Runs in blocking mode on an Undertow worker thread.
+ */
+public final class ApiExchange {
+    /** Largest JSON request body. */
+    static final long MAX_JSON_BYTES = 1L << 20;
+
+    private final HttpServerExchange exchange;
+    private final Accounts accounts;
+
+    ApiExchange(HttpServerExchange exchange, Accounts accounts) {
+        this.exchange = exchange;
+        this.accounts = accounts;
+    }
+
+    /**
+     * The authenticated account.
+     *
+     * @throws UnauthenticatedException when the Authorization header is missing or its authenticator unknown
+     */
+    public Caller caller() {
+        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new UnauthenticatedException("unauthenticated", "this needs 'Authorization: Bearer <authenticator>'");
+        }
+        return accounts.authenticate(header.substring(7).trim())
+                .orElseThrow(() -> new UnauthenticatedException("unauthenticated", "unknown authenticator"));
+    }
+
+    /**
+     * The JSON body as a record.
+     *
+     * @throws InvalidRequestException when the body is empty; malformed JSON surfaces as JsonProcessingException
+     */
+    public <T> T body(Class<T> type) throws IOException {
+        exchange.setMaxEntitySize(MAX_JSON_BYTES);
+        byte[] bytes = exchange.getInputStream().readAllBytes();
+        if (bytes.length == 0) {
+            throw new InvalidRequestException("malformed_json", "the request needs a JSON body ("
+                    + type.getSimpleName() + ")");
+        }
+        T value = Json.mapper().readValue(bytes, type);
+        if (value == null) {
+            throw new InvalidRequestException("malformed_json", "the request body is null, expected "
+                    + type.getSimpleName());
+        }
+        return value;
+    }
+
+    /** A numeric path value such as {@code {id}}; a malformed one answers 404. */
+    public long pathLong(String name) {
+        String text = pathText(name);
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new NotFoundException("not_found", "'" + text + "' is not an id");
+        }
+    }
+
+    public String pathText(String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null || values.isEmpty() ? "" : values.getFirst();
+    }
+
+    /** A request header, or null. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The declared body length, or -1. */
+    public long contentLength() {
+        return exchange.getRequestContentLength();
+    }
+
+    /** The raw body, refusing (with 413) to read more than {@code maxBytes}. */
+    public InputStream bodyStream(long maxBytes) {
+        exchange.setMaxEntitySize(maxBytes);
+        return exchange.getInputStream();
+    }
+
+    /** Answers with a protocol record (or list of them) as JSON. */
+    public void json(int status, Object value) throws IOException {
+        bytes(status, "application/json; charset=utf-8", Json.mapper().writeValueAsBytes(value));
+    }
+
+    public void bytes(int status, String contentType, byte[] body) throws IOException {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        exchange.getOutputStream().write(body);
+        exchange.endExchange();
+    }
+
+    /** Answers with a file's bytes. */
+    public void file(Path path, String contentType) throws IOException {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, Files.size(path));
+        try (OutputStream out = exchange.getOutputStream()) {
+            Files.copy(path, out);
+        }
+        exchange.endExchange();
+    }
+
+    /** Sets a response header. */
+    public void responseHeader(String name, String value) {
+        exchange.getResponseHeaders().put(new HttpString(name), value);
+    }
+
+    /** The Undertow exchange, for multipart parsing. */
+    public HttpServerExchange undertow() {
+        return exchange;
+    }
+}

@@ -1,0 +1,98 @@
+package org.sparecycles.server.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.server.handlers.form.MultiPartParserDefinition;
+import io.undertow.util.Headers;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparecycles.server.error.ConflictException;
+import org.sparecycles.server.error.ForbiddenException;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.error.PayloadTooLargeException;
+import org.sparecycles.server.error.ServerException;
+import org.sparecycles.server.error.UnauthenticatedException;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.ApiError;
+
+/** The one place where exceptions become {@link ApiError} responses with their HTTP status. */
+public final class ErrorResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    /** The status for a refusal. */
+    static int status(ServerException e) {
+        if (e instanceof InvalidRequestException) {
+            return 400;
+        } else if (e instanceof UnauthenticatedException) {
+            return 401;
+        } else if (e instanceof ForbiddenException) {
+            return 403;
+        } else if (e instanceof NotFoundException) {
+            return 404;
+        } else if (e instanceof ConflictException) {
+            return 409;
+        } else if (e instanceof PayloadTooLargeException) {
+            return 413;
+        }
+        return 500;
+    }
+
+    /** Answers the exchange with the error the throwable stands for. */
+    static void send(HttpServerExchange exchange, Throwable t) {
+        int status;
+        ApiError body;
+        if (t instanceof ServerException e) {
+            status = status(e);
+            body = new ApiError(e.error(), e.getMessage(), e.problems());
+        } else if (t instanceof JsonProcessingException e) {
+            status = 400;
+            String detail = describe(e);
+            body = new ApiError("malformed_json", detail, List.of(detail));
+        } else if (t instanceof RequestTooBigException || t instanceof MultiPartParserDefinition.FileTooLargeException) {
+            status = 413;
+            body = new ApiError("too_large", "the request body is larger than allowed: " + t.getMessage());
+        } else {
+            status = 500;
+            LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), t);
+            body = new ApiError("internal_error", "the server failed to handle the request; see its log");
+        }
+        if (exchange.isResponseStarted()) {
+            LOG.warn("{} {}: error after the response started: {}", exchange.getRequestMethod(),
+                    exchange.getRequestPath(), t.toString());
+            exchange.endExchange();
+            return;
+        }
+        write(exchange, status, body);
+    }
+
+    /** "malformed JSON at line L, column C: what" without Jackson's source excerpts. */
+    public static String describe(JsonProcessingException e) {
+        String what = String.valueOf(e.getOriginalMessage())
+                .replaceAll("\\s*\\(start marker at \\[Source.*?\\]\\)", "")
+                .replaceAll("\\s*at \\[Source.*", "")
+                .replaceAll("\\s+", " ").trim();
+        return e.getLocation() == null ? "malformed JSON: " + what
+                : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                        + ": " + what;
+    }
+
+    static void write(HttpServerExchange exchange, int status, ApiError body) {
+        try {
+            byte[] bytes = Json.mapper().writeValueAsBytes(body);
+            exchange.setStatusCode(status);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+            exchange.getOutputStream().write(bytes);
+            exchange.endExchange();
+        } catch (java.io.IOException e) {
+            LOG.debug("could not send error response: {}", e.toString());
+            exchange.endExchange();
+        }
+    }
+}
