@@ -87,7 +87,8 @@ public final class ClientMain implements Callable<Integer> {
     /** Parses and runs; returns the exit code. */
     static int run(String... args) {
         return new CommandLine(new ClientMain())
-                .setExitCodeExceptionMapper(e -> EXIT_FAILED)
+                .setExitCodeOnInvalidInput(EXIT_USAGE)
+                .setExitCodeOnExecutionException(EXIT_FAILED)
                 .execute(args);
     }
 
@@ -101,6 +102,7 @@ public final class ClientMain implements Callable<Integer> {
         ClientConfig config;
         try {
             ClientConfig.Builder builder = builder();
+            builder.faultInjection(ClientConfig.FaultInjection.parse(faultInjection));
             config = builder.build();
             builder.warnings().forEach(w -> err.println("warning: " + w));
         } catch (IllegalArgumentException e) {
@@ -143,7 +145,6 @@ public final class ClientMain implements Callable<Integer> {
                 .minRequestInterval(Duration.ofSeconds(pollSeconds))
                 .backoff(Duration.ofSeconds(Math.min(2, Math.max(1, maxBackoffSeconds))),
                         Duration.ofSeconds(Math.max(1, maxBackoffSeconds)))
-                .faultInjection(ClientConfig.FaultInjection.parse(faultInjection))
                 .taskDelay(Duration.ofMillis(taskDelayMs));
     }
 

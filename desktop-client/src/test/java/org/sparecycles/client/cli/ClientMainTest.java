@@ -1,0 +1,72 @@
+package org.sparecycles.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.client.state.DataDirLock;
+
+class ClientMainTest {
+    @TempDir
+    Path tmp;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureErr() {
+        originalErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreErr() {
+        System.setErr(originalErr);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void withoutHeadlessExplainsThatTheUiIsNotInThisBuild() {
+        assertEquals(2, ClientMain.run("--server", "http://localhost:1", "--email", "a@b.c", "--password", "p"));
+        assertTrue(err().contains("desktop UI is not in this build"), err());
+    }
+
+    @Test
+    void missingValuesAreNamedAndExitWithTwo() {
+        assertEquals(2, ClientMain.run("--headless", "--email", "nobody", "--data-dir", tmp.toString()));
+        assertTrue(err().contains("server: missing"), err());
+        assertTrue(err().contains("email: 'nobody' is not an e-mail address"), err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, ClientMain.run("--headless", "--frobnicate"));
+        assertTrue(err().contains("--frobnicate"), err());
+    }
+
+    @Test
+    void badFaultInjectionIsAUsageError() {
+        assertEquals(2, ClientMain.run("--headless", "--server", "http://127.0.0.1:9", "--email", "a@b.c",
+                "--password", "p", "--data-dir", tmp.toString(), "--fault-injection=sometimes"));
+        assertTrue(err().contains("fault-injection: 'sometimes'"), err());
+    }
+
+    @Test
+    void dataDirInUseExitsWithOneAndSaysSo() throws Exception {
+        Path dir = tmp.resolve("busy");
+        try (DataDirLock held = DataDirLock.acquire(dir)) {
+            assertEquals(1, ClientMain.run("--headless", "--server", "http://127.0.0.1:9", "--email", "a@b.c",
+                    "--password", "p", "--data-dir", dir.toString()));
+        }
+        assertTrue(err().contains("is in use by another SpareCycles client"), err());
+    }
+}

@@ -1,0 +1,161 @@
+package org.sparecycles.client.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.AccountSession;
+import org.sparecycles.workunits.protocol.CreateAccountRequest;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
+import org.sparecycles.workunits.protocol.UploadReceipt;
+
+/** The client's API calls against a small hand-written HTTP server on port 0. */
+class ServerApiTest {
+    @TempDir
+    Path tmp;
+    private HttpServer server;
+    private ServerApi api;
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/accounts", ex -> {
+            seen.put("content-type", ex.getRequestHeaders().getFirst("Content-Type"));
+            seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            respond(ex, 409, "{\"error\":\"email_taken\",\"detail\":\"an account with this e-mail exists\"}");
+        });
+        server.createContext("/api/v1/accounts/login", ex -> respond(ex, 200,
+                "{\"accountId\":7,\"email\":\"v@example.org\",\"name\":\"V\",\"roles\":[\"volunteer\"],"
+                        + "\"authenticator\":\"tok\",\"newField\":true}"));
+        server.createContext("/api/v1/scheduler", ex -> {
+            seen.put("authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            respond(ex, 200, "{\"assignments\":[],\"acknowledged\":[4],\"requestDelaySeconds\":30}");
+        });
+        server.createContext("/api/v1/files/", ex -> {
+            byte[] body = "file-bytes".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/api/v1/results/", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            seen.put("upload-sha", ex.getRequestHeaders().getFirst("X-Content-SHA256"));
+            seen.put("upload-body", new String(body, StandardCharsets.UTF_8));
+            respond(ex, 200, "{\"resultId\":4,\"sha256\":\"" + Sha256.hex(body) + "\",\"size\":" + body.length + "}");
+        });
+        server.createContext("/api/v1/hosts", ex -> respond(ex, 500, "<html>oops</html>"));
+        server.start();
+        api = new ServerApi(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private static void respond(HttpExchange ex, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+
+    @Test
+    void takenEmailComesBackAsApiExceptionWithTheServersWords() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> api.createAccount(new CreateAccountRequest("v@example.org", "pw", "V")));
+
+        assertEquals(409, e.status());
+        assertEquals("email_taken", e.error().error());
+        assertEquals("an account with this e-mail exists", e.error().detail());
+        assertEquals("application/json", seen.get("content-type"));
+        assertTrue(seen.get("body").contains("\"email\":\"v@example.org\""), seen.get("body"));
+    }
+
+    @Test
+    void loginReadsTheSessionIgnoringUnknownFields() throws Exception {
+        AccountSession s = api.login(new org.sparecycles.workunits.protocol.LoginRequest("v@example.org", "pw"));
+
+        assertEquals(7, s.accountId());
+        assertEquals("tok", s.authenticator());
+        assertEquals(List.of("volunteer"), s.roles());
+    }
+
+    @Test
+    void schedulerRequestCarriesTheBearerToken() throws Exception {
+        api.authenticate("tok");
+
+        SchedulerReply reply = api.schedulerRequest(new SchedulerRequest(3, List.of(), 60, List.of()));
+
+        assertEquals("Bearer tok", seen.get("authorization"));
+        assertEquals(List.of(4L), reply.acknowledged());
+        assertEquals(30, reply.requestDelaySeconds());
+    }
+
+    @Test
+    void serverErrorWithoutJsonIsRetryable() {
+        ApiException e = assertThrows(ApiException.class, () -> api.registerHost(null));
+
+        assertEquals(500, e.status());
+        assertTrue(e.isRetryable());
+        assertTrue(Failures.isRetryable(e));
+    }
+
+    @Test
+    void downloadsIntoTheTargetFile() throws Exception {
+        Path target = tmp.resolve("f");
+
+        long n = api.download("/api/v1/files/" + "c".repeat(64), target, 100);
+
+        assertEquals(10, n);
+        assertArrayEquals("file-bytes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
+    }
+
+    @Test
+    void uploadSendsTheBytesAndTheirHash() throws Exception {
+        Path out = Files.writeString(tmp.resolve("out.json"), "{\"files\":[]}");
+        String sha = Sha256.hex(out);
+
+        UploadReceipt receipt = api.uploadOutput("/api/v1/results/4/output", out, sha);
+
+        assertEquals(sha, seen.get("upload-sha"));
+        assertEquals("{\"files\":[]}", seen.get("upload-body"));
+        assertEquals(new UploadReceipt(4, sha, 12), receipt);
+    }
+
+    @Test
+    void refusedConnectionIsDescribedPlainlyAndRetryable() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ServerApi nowhere = new ServerApi(URI.create("http://127.0.0.1:" + port));
+
+        IOException e = assertThrows(IOException.class,
+                () -> nowhere.schedulerRequest(new SchedulerRequest(1, List.of(), 0, List.of())));
+
+        assertEquals("connection refused", Failures.describe(e));
+        assertTrue(Failures.isRetryable(e));
+    }
+}
