@@ -87,7 +87,6 @@ public final class ClientMain implements Callable<Integer> {
     /** Parses and runs; returns the exit code. */
     static int run(String... args) {
         return new CommandLine(new ClientMain())
-                .setExitCodeOnExecutionException(EXIT_FAILED)
                 .execute(args);
     }
 
