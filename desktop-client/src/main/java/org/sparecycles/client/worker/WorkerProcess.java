@@ -26,13 +26,18 @@ public final class WorkerProcess {
         return process.isAlive();
     }
 
-    /** Stops the worker and waits (briefly) until it is gone; it resumes from its checkpoint when started again. */
-    public void stop() {
+    /** Closes the worker's stdin only, as the OS does when the client dies; the worker then halts by itself. */
+    void closeInput() {
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
             // already closed
         }
+    }
+
+    /** Stops the worker and waits (briefly) until it is gone; it resumes from its checkpoint when started again. */
+    public void stop() {
+        closeInput();
         process.destroyForcibly();
         try {
             process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);

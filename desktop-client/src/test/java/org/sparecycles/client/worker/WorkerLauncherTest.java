@@ -1,0 +1,47 @@
+package org.sparecycles.client.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WorkerLauncherTest {
+    @ParameterizedTest(name = "{0} bytes: -Xmx{1}m")
+    @CsvSource({"0, 256", "-1, 256", "1, 64", "67108864, 64", "67108865, 65", "536870912, 512"})
+    void heapFollowsTheMemoryBoundWithAFloor(long bound, long expectedMb) {
+        assertEquals(expectedMb, WorkerLauncher.heapMegabytes(bound));
+    }
+
+    @Test
+    void commandRunsWorkerMainAtLowestPriorityWhenNiceExists() {
+        WorkerLauncher launcher = new WorkerLauncher("/opt/jdk/bin/java", "/a.jar", Optional.of("/usr/bin/nice"));
+
+        List<String> cmd = launcher.command(Path.of("/data/slots/0"), 100L << 20);
+
+        assertEquals(List.of("/usr/bin/nice", "-n", "19", "/opt/jdk/bin/java", "-Xmx100m", "-XX:+UseSerialGC",
+                "-Dfile.encoding=UTF-8", "-cp", "/a.jar", "org.sparecycles.client.worker.WorkerMain",
+                Path.of("/data/slots/0").toAbsolutePath().toString()), cmd);
+    }
+
+    @Test
+    void withoutNiceTheJavaCommandComesFirst() {
+        WorkerLauncher launcher = new WorkerLauncher("java", "/a.jar", Optional.empty());
+
+        assertEquals("java", launcher.command(Path.of("s"), 0).get(0));
+    }
+
+    @Test
+    void classPathEntriesBecomeAbsolute() {
+        String cp = WorkerLauncher.absoluteClassPath("lib/a.jar" + File.pathSeparator + "classes");
+
+        for (String entry : cp.split(File.pathSeparator)) {
+            assertTrue(Path.of(entry).isAbsolute(), entry);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.sparecycles.client.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.client.testing.Await;
+import org.sparecycles.workunits.app.AppRegistry;
+import org.sparecycles.workunits.app.AppRunner;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.app.ScienceApp;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.json.CanonicalJson;
+import org.sparecycles.workunits.samples.SampleImages;
+
+/** Real worker JVMs on real sample images, started the way the engine starts them. */
+class WorkerProcessTest {
+    private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png", "coins.png");
+    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+    private final List<WorkerProcess> started = new ArrayList<>();
+    private final WorkerLauncher launcher = new WorkerLauncher();
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(WorkerProcess::stop);
+    }
+
+    private Slot slotWith(List<String> samples, String fault, long delayMs) throws IOException {
+        List<WorkerTask.Input> inputs = new ArrayList<>();
+        for (String name : samples) {
+            Path file = Files.write(tmp.resolve("cache-" + name), SampleImages.bytes(name));
+            inputs.add(new WorkerTask.Input(name, file.toString()));
+        }
+        Slot slot = new Slot(0, tmp.resolve("slot"));
+        slot.clear();
+        slot.writeTask(new WorkerTask(42, "wu_42_0", "particle-count", "1.0", PARAMETERS, inputs, fault, delayMs));
+        return slot;
+    }
+
+    private WorkerProcess start(Slot slot) throws IOException {
+        WorkerProcess w = launcher.start(slot, 128L << 20);
+        started.add(w);
+        return w;
+    }
+
+    private static int exitOf(WorkerProcess w) throws Exception {
+        return w.onExit().get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static byte[] inProcessOutput(List<String> samples) throws Exception {
+        ScienceApp app = AppRegistry.builtIn().find("particle-count").orElseThrow();
+        List<InputFile> inputs = samples.stream().map(n -> new InputFile(n, SampleImages.bytes(n))).toList();
+        return AppRunner.run(app, app.parseParameters(PARAMETERS), inputs);
+    }
+
+    @Test
+    void workerWritesTheSameOutputAsAnInProcessRun() throws Exception {
+        Slot slot = slotWith(SAMPLES.subList(0, 2), "none", 0);
+
+        assertEquals(WorkerExit.OK, exitOf(start(slot)), () -> slot.readError());
+
+        byte[] output = Files.readAllBytes(slot.outputFile());
+        assertArrayEquals(inProcessOutput(SAMPLES.subList(0, 2)), output);
+        WorkerOutcome outcome = slot.readOutcome().orElseThrow();
+        assertEquals(Sha256.hex(output), outcome.outputSha256());
+        assertEquals(output.length, outcome.outputSize());
+        assertEquals(0, outcome.resumedAfter());
+        assertEquals(List.of(0, 1), outcome.computed());
+        assertTrue(outcome.cpuSeconds() > 0, outcome::toString);
+        assertTrue(outcome.elapsedSeconds() > 0, outcome::toString);
+        assertEquals(1.0, slot.readProgress());
+    }
+
+    @Test
+    void killedWorkerResumesFromItsCheckpointWithoutRecomputingDoneFiles() throws Exception {
+        Slot slot = slotWith(SAMPLES, "none", 30_000);
+        WorkerProcess first = start(slot);
+        Await.until(() -> slot.readCheckpoint().map(c -> c.files().size()).orElse(0) >= 1, BOUND,
+                () -> "no checkpoint was written: " + slot.readError());
+        first.stop(); // like kill -9: destroyForcibly, mid-task (the worker pauses 30 s after each file)
+        assertFalse(first.isAlive());
+        Slot.Checkpoint checkpoint = slot.readCheckpoint().orElseThrow();
+        int k = checkpoint.files().size();
+        assertTrue(k >= 1 && k < SAMPLES.size(), "checkpoint holds " + k + " files");
+
+        WorkerTask task = slot.readTask();
+        slot.writeTask(new WorkerTask(task.resultId(), task.resultName(), task.app(), task.appVersion(),
+                task.parameters(), task.inputs(), task.faultInjection(), 0));
+        assertEquals(WorkerExit.OK, exitOf(start(slot)), () -> slot.readError());
+
+        WorkerOutcome outcome = slot.readOutcome().orElseThrow();
+        assertEquals(k, outcome.resumedAfter());
+        assertEquals(IntStream.range(k, SAMPLES.size()).boxed().toList(), outcome.computed(),
+                "the resumed run analysed only the files after the checkpoint");
+        assertTrue(outcome.cpuSeconds() >= checkpoint.cpuSeconds(), "CPU time adds up over runs: " + outcome);
+        assertArrayEquals(inProcessOutput(SAMPLES), Files.readAllBytes(slot.outputFile()),
+                "resumed output equals an uninterrupted run's");
+        assertTrue(Files.readString(slot.logFile()).contains("resuming after " + k + " of 3 files"));
+    }
+
+    @Test
+    void inputTheAppRefusesEndsWithTheAppErrorCodeAndMessage() throws Exception {
+        Path garbage = Files.writeString(tmp.resolve("notes.png"), "this is not a PNG");
+        Slot slot = new Slot(0, tmp.resolve("slot"));
+        slot.clear();
+        slot.writeTask(new WorkerTask(7, "wu_7_0", "particle-count", "1.0", PARAMETERS,
+                List.of(new WorkerTask.Input("notes.png", garbage.toString())), "none", 0));
+
+        assertEquals(WorkerExit.APP_ERROR, exitOf(start(slot)));
+        assertTrue(slot.readError().contains("notes.png"), slot.readError());
+        assertTrue(slot.readOutcome().isEmpty());
+    }
+
+    @Test
+    void unknownAppIsAnAppError() throws Exception {
+        Slot slot = new Slot(0, tmp.resolve("slot"));
+        slot.clear();
+        slot.writeTask(new WorkerTask(8, "wu_8_0", "star-count", "9.9", Map.of(), List.of(), "none", 0));
+
+        assertEquals(WorkerExit.APP_ERROR, exitOf(start(slot)));
+        assertEquals("this client has no app star-count", slot.readError());
+    }
+
+    @Test
+    void wrongResultsFaultAddsOneToEveryCount() throws Exception {
+        Slot slot = slotWith(SAMPLES.subList(0, 2), "wrong-results", 0);
+
+        assertEquals(WorkerExit.OK, exitOf(start(slot)), () -> slot.readError());
+
+        JsonNode faulty = CanonicalJson.read(Files.readAllBytes(slot.outputFile())).get("files");
+        JsonNode honest = CanonicalJson.read(inProcessOutput(SAMPLES.subList(0, 2))).get("files");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(honest.get(i).get("count").asLong() + 1, faulty.get(i).get("count").asLong());
+        }
+    }
+
+    @Test
+    void workerStopsAtOnceWhenItsClientGoes() throws Exception {
+        Slot slot = slotWith(SAMPLES, "none", 30_000);
+        WorkerProcess w = start(slot);
+        Await.until(() -> slot.readCheckpoint().isPresent(), BOUND, () -> "no checkpoint: " + slot.readError());
+
+        w.closeInput(); // what the OS does to the pipe when the client is killed
+
+        assertEquals(WorkerExit.PARENT_GONE, exitOf(w));
+    }
+
+    @Test
+    void staleWorkerRecordedInTheSlotIsKilled() throws Exception {
+        Slot slot = slotWith(SAMPLES, "none", 30_000);
+        WorkerProcess w = start(slot);
+        Await.until(() -> slot.readCheckpoint().isPresent(), BOUND, () -> "no checkpoint: " + slot.readError());
+
+        assertTrue(WorkerLauncher.killStale(slot));
+
+        assertFalse(w.isAlive());
+        assertFalse(WorkerLauncher.killStale(slot), "nothing left to kill");
+    }
+}
