@@ -99,6 +99,7 @@ public final class ClientEngine implements AutoCloseable {
     private Instant backoffUntil = Instant.EPOCH;
     private Instant nextWorkRequest = Instant.EPOCH;
     private double taskSeconds = WorkFetchPolicy.DEFAULT_TASK_SECONDS;
+    private List<String> lastServerMessages = List.of();
     private ScheduledFuture<?> wake;
     private volatile EngineSnapshot snapshot;
 
@@ -518,7 +519,10 @@ public final class ClientEngine implements AutoCloseable {
         rpcFailures = 0;
         refusedReports = 0;
         Instant now = clock.instant();
-        reply.messages().forEach(m -> events.add(source, "server: " + m));
+        if (!reply.messages().equals(lastServerMessages)) { // the same words every poll would flood the log
+            reply.messages().forEach(m -> events.add(source, "server: " + m));
+            lastServerMessages = reply.messages();
+        }
         Set<Long> reported = request.reports().stream().map(ResultReport::resultId).collect(Collectors.toSet());
         int acknowledged = 0;
         for (long id : reply.acknowledged()) {
