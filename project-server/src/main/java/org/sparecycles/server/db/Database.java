@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -15,6 +16,9 @@ import org.flywaydb.core.Flyway;
  * {@code user add} while the server runs) gets {@link DatabaseInUseException}.
  */
 public final class Database implements AutoCloseable {
+    /** H2's error code for a database file locked by another process (ErrorCode.DATABASE_ALREADY_OPEN_1). */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
     private final HikariDataSource dataSource;
 
     private Database(HikariDataSource dataSource) {
@@ -29,27 +33,24 @@ public final class Database implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        HikariConfig config = new HikariConfig();
         // WRITE_DELAY=0: a commit reaches the file before the call returns, so acknowledged reports survive kill -9.
-        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
-        config.setUsername("sa");
-        config.setPassword("");
-        config.setMaximumPoolSize(10);
-        config.setPoolName("sparecycles-db");
-        config.setAutoCommit(true);
-        config.setInitializationFailTimeout(-1);
-        HikariDataSource ds = new HikariDataSource(config);
-        try (Connection c = ds.getConnection()) {
-            c.isValid(1);
+        String url = "jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+        try (Connection probe = DriverManager.getConnection(url, "sa", "")) {
+            probe.isValid(1); // fails fast when another process holds the file, before a pool starts retrying
         } catch (SQLException e) {
-            ds.close();
-            if (String.valueOf(e.getMessage()).contains("already in use")
-                    || String.valueOf(e.getMessage()).contains("locked")) {
+            if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
                 throw new DatabaseInUseException(dir, e);
             }
             throw new IllegalStateException("cannot open the database in " + dir + ": " + e.getMessage(), e);
         }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(10);
+        config.setPoolName("sparecycles-db");
+        HikariDataSource ds = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
