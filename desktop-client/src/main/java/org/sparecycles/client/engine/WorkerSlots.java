@@ -51,25 +51,22 @@ final class WorkerSlots {
         return launcher.start(slot, task.assignment().memoryBoundBytes());
     }
 
-    /**
-     * Starts a worker again on the task its slot already holds, which resumes from the slot's checkpoint.
-     *
-     * @return files the checkpoint holds (0 without one)
-     */
+    /** Files the slot's checkpoint holds for this task (0 without one). */
     int checkpointedFiles(TaskRecord task) throws IOException {
         return slot(task.slot()).readCheckpoint()
                 .filter(c -> c.resultId() == task.resultId())
                 .map(c -> c.files().size()).orElse(0);
     }
 
+    /** Starts a worker again on the task in its slot; it resumes from the slot's checkpoint. */
     WorkerProcess resume(TaskRecord task) throws IOException {
         Slot slot = slot(task.slot());
         WorkerLauncher.killStale(slot);
         Optional<WorkerTask> written = readTask(slot);
         if (written.isEmpty() || written.get().resultId() != task.resultId()) {
-            slot.clear();
-            slot.writeTask(workerTask(task));
+            slot.clear(); // someone else's files: the checkpoint cannot be ours
         }
+        slot.writeTask(workerTask(task)); // rewritten so the worker follows this run's switches
         return launcher.start(slot, task.assignment().memoryBoundBytes());
     }
 

@@ -1,0 +1,228 @@
+package org.sparecycles.client.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.client.config.ClientConfig;
+import org.sparecycles.client.events.ClientEvent;
+import org.sparecycles.client.events.EventLog;
+import org.sparecycles.client.state.StateStore;
+import org.sparecycles.client.state.TaskState;
+import org.sparecycles.client.testing.Await;
+import org.sparecycles.workunits.app.AppRegistry;
+import org.sparecycles.workunits.app.AppRunner;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.app.ScienceApp;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.InputRef;
+import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.samples.SampleImages;
+
+/** The engine against a hand-written fake server, with real worker processes on real sample images. */
+class ClientEngineTest {
+    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    Path tmp;
+    private FakeProjectServer server;
+    private final List<ClientEngine> engines = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = new FakeProjectServer();
+    }
+
+    @AfterEach
+    void stopAll() {
+        engines.forEach(ClientEngine::close);
+        server.close();
+    }
+
+    private ClientConfig.Builder config() {
+        return ClientConfig.builder().server(server.uri().toString()).email("v@example.org").password("pw")
+                .dataDir(tmp.resolve("client")).cores(1).extraTasks(0)
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
+    }
+
+    private ClientEngine start(ClientConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        ClientEngine engine = ClientEngine.open(config, CLOCK,
+                new EventLog(CLOCK, config.dataDir().resolve("events.log"), null));
+        engines.add(engine);
+        engine.start();
+        return engine;
+    }
+
+    private Assignment assignment(long id, List<InputRef> inputs, Instant deadline) {
+        return new Assignment(id, "wu_" + id + "_0", 100 + id, "particle-count", "1.0", PARAMETERS, inputs,
+                deadline, 1 << 20, 128L << 20, 5, "/api/v1/results/" + id + "/output");
+    }
+
+    private Assignment sampleAssignment(long id, String... samples) {
+        List<InputRef> inputs = new ArrayList<>();
+        for (String s : samples) {
+            inputs.add(server.input(s, SampleImages.bytes(s)));
+        }
+        return assignment(id, inputs, CLOCK.instant().plus(Duration.ofDays(1)));
+    }
+
+    /** Hands out the assignments once, then acknowledges reports and hands out nothing more. */
+    private void serveOnce(Assignment... assignments) {
+        AtomicInteger calls = new AtomicInteger();
+        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(), List.of())));
+    }
+
+    private static byte[] inProcessOutput(String... samples) throws Exception {
+        ScienceApp app = AppRegistry.builtIn().find("particle-count").orElseThrow();
+        List<InputFile> inputs = new ArrayList<>();
+        for (String s : samples) {
+            inputs.add(new InputFile(s, SampleImages.bytes(s)));
+        }
+        return AppRunner.run(app, app.parseParameters(PARAMETERS), inputs);
+    }
+
+    private static boolean logged(ClientEngine engine, String text) {
+        return engine.events().recent().stream().map(ClientEvent::message).anyMatch(m -> m.contains(text));
+    }
+
+    private static String log(ClientEngine engine) {
+        StringBuilder sb = new StringBuilder();
+        engine.events().recent().forEach(e -> sb.append(e.line()).append('\n'));
+        return sb.toString();
+    }
+
+    @Test
+    void computesUploadsAndReportsATaskAfterLoggingInToATakenAccount() throws Exception {
+        serveOnce(sampleAssignment(21, "blobs.png", "dotblot.png"));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        ResultReport report = server.reports().get(0);
+        assertEquals(ResultReport.SUCCESS, report.outcome(), report::toString);
+        byte[] uploaded = server.uploads.get(21L);
+        assertArrayEquals(inProcessOutput("blobs.png", "dotblot.png"), uploaded);
+        assertEquals(Sha256.hex(uploaded), report.outputSha256());
+        assertEquals(uploaded.length, report.outputSize());
+        assertTrue(report.cpuSeconds() > 0 && report.elapsedSeconds() > 0, report::toString);
+        assertEquals(5, server.requests.get(0).hostId());
+        Await.until(() -> logged(engine, "reported 1 results"), BOUND, () -> log(engine));
+        for (String line : List.of("logged in as v@example.org", "attached to " + server.uri() + " as account 11",
+                "registered host 5", "got 1 tasks", "started result 21 (wu_21_0) in slot 0", "task 21 finished in",
+                "uploaded output of result 21")) {
+            assertTrue(logged(engine, line), line + " missing from\n" + log(engine));
+        }
+        Await.until(() -> engine.snapshot().tasks().stream().anyMatch(t -> t.resultId() == 21
+                && t.state().equals("REPORTED")), BOUND, () -> engine.snapshot().toString());
+        assertTrue(Files.readString(tmp.resolve("client/events.log")).contains("reported 1 results"));
+    }
+
+    @Test
+    void inputThatNeverMatchesItsHashIsReportedAsClientErrorAfterThreeAttempts() throws Exception {
+        InputRef good = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        server.files.put(good.sha256(), "tampered".getBytes());
+        serveOnce(assignment(22, List.of(good), CLOCK.instant().plus(Duration.ofDays(1))));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        ResultReport report = server.reports().get(0);
+        assertEquals(ResultReport.CLIENT_ERROR, report.outcome());
+        assertTrue(report.errorMessage().startsWith("download failed: blobs.png: download failed the integrity check"
+                + " 3 times"), report.errorMessage());
+        assertEquals(3, server.fileRequests.get());
+        assertTrue(server.uploads.isEmpty());
+    }
+
+    @Test
+    void taskWhoseDeadlinePassedIsNotStartedAndReportedAsClientError() throws Exception {
+        InputRef in = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        serveOnce(assignment(23, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals(new ResultReport(23, ResultReport.CLIENT_ERROR, null, 0, 0, 0,
+                "deadline passed before the task started"), server.reports().get(0));
+        assertFalse(logged(engine, "started result 23"), log(engine));
+    }
+
+    @Test
+    void backsOffOnServerErrorsAndCarriesOnWhenTheServerIsBack() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Assignment a = sampleAssignment(24, "blobs.png");
+        server.scheduler(r -> calls.incrementAndGet() <= 2
+                ? new FakeProjectServer.Answer(503, new org.sparecycles.workunits.protocol.ApiError("unavailable",
+                "database restarting"))
+                : FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                calls.get() == 3 ? List.of(a) : List.of(), List.of())));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        assertTrue(logged(engine, "s: HTTP 503 unavailable: database restarting"), log(engine));
+        assertTrue(engine.events().recent().stream().map(ClientEvent::message)
+                .filter(m -> m.startsWith("retrying in ")).count() >= 2, log(engine));
+    }
+
+    @Test
+    void taskCancelledByTheServerIsStoppedAndNeverReported() throws Exception {
+        Assignment a = sampleAssignment(25, "blobs.png", "dotblot.png");
+        AtomicInteger calls = new AtomicInteger();
+        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                calls.incrementAndGet() == 1 ? List.of(a) : List.of(),
+                calls.get() >= 2 && r.inProgress().contains(25L) ? List.of(25L) : List.of())));
+
+        // the worker pauses long after its first file, so it is still running when the cancellation comes
+        ClientEngine engine = start(config().extraTasks(1).taskDelay(Duration.ofSeconds(30)).build());
+
+        Await.until(() -> logged(engine, "result 25 cancelled by the server"), BOUND, () -> log(engine));
+        Await.until(() -> engine.snapshot().tasks().stream().anyMatch(t -> t.resultId() == 25
+                && t.state().equals(TaskState.ABORTED.name())), BOUND, () -> engine.snapshot().toString());
+        int requestsSoFar = server.requests.size();
+        Await.until(() -> server.requests.size() > requestsSoFar + 1, BOUND, () -> log(engine));
+        assertTrue(server.reports().isEmpty(), server.reports()::toString);
+        assertTrue(server.uploads.isEmpty());
+    }
+
+    @Test
+    void restartedEngineResumesARunningTaskFromItsCheckpoint() throws Exception {
+        serveOnce(sampleAssignment(26, "blobs.png", "dotblot.png", "coins.png"));
+        ClientConfig slow = config().taskDelay(Duration.ofSeconds(30)).build();
+        ClientEngine first = start(slow);
+        Path checkpoint = slow.dataDir().resolve("slots/0/checkpoint.json");
+        Await.until(() -> Files.exists(checkpoint), BOUND, () -> log(first));
+        first.close(); // stops the worker mid-task, saves the state
+
+        assertEquals(TaskState.RUNNING, new StateStore(slow.dataDir().resolve("state.json"), CLOCK).load().state()
+                .task(26).orElseThrow().state());
+        ClientEngine second = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(second));
+        assertTrue(logged(second, "resumed result 26 from checkpoint after 1 of 3 files"), log(second));
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        assertArrayEquals(inProcessOutput("blobs.png", "dotblot.png", "coins.png"), server.uploads.get(26L));
+        assertEquals(1, server.accountCreations.get(), "the second start reused the saved attachment");
+    }
+}
