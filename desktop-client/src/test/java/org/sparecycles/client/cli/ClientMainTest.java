@@ -63,9 +63,12 @@ class ClientMainTest {
     @Test
     void dataDirInUseExitsWithOneAndSaysSo() throws Exception {
         Path dir = tmp.resolve("busy");
-        try (DataDirLock held = DataDirLock.acquire(dir)) {
+        DataDirLock held = DataDirLock.acquire(dir);
+        try {
             assertEquals(1, ClientMain.run("--headless", "--server", "http://127.0.0.1:9", "--email", "a@b.c",
                     "--password", "p", "--data-dir", dir.toString()));
+        } finally {
+            held.close();
         }
         assertTrue(err().contains("is in use by another SpareCycles client"), err());
     }

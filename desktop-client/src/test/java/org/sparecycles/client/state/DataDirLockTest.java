@@ -14,11 +14,14 @@ class DataDirLockTest {
 
     @Test
     void secondClientOnTheSameDirectoryIsRefusedWithAClearMessage() throws IOException {
-        try (DataDirLock first = DataDirLock.acquire(tmp.resolve("a"))) {
+        DataDirLock first = DataDirLock.acquire(tmp.resolve("a"));
+        try {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> DataDirLock.acquire(tmp.resolve("a")));
             assertTrue(e.getMessage().contains("is in use by another SpareCycles client"), e.getMessage());
             assertTrue(e.getMessage().contains("--data-dir"), e.getMessage());
+        } finally {
+            first.close();
         }
     }
 
