@@ -564,6 +564,20 @@ public final class ClientEngine implements AutoCloseable {
         rpcInFlight = false;
         rpcFailures++;
         Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
+        if (error instanceof ApiException api && (api.status() == 401 || api.status() == 404)
+                && rpcFailures <= 3) {
+            // the server lost our account or host (e.g. its database was reset): attach or register again
+            backoffUntil = clock.instant().plus(d);
+            if (api.status() == 401) {
+                events.add(source, "server no longer knows this client's authenticator; attaching again");
+                update(st -> st.withAttachment(null));
+                attach();
+            } else {
+                events.add(source, "server does not know host " + request.hostId() + "; registering again");
+                register();
+            }
+            return;
+        }
         if (error instanceof ApiException api && !api.isRetryable()) {
             if (api.status() == 400 && !request.reports().isEmpty() && ++refusedReports >= 3) {
                 events.add(source, "dropping " + request.reports().size() + " results the server keeps refusing: "

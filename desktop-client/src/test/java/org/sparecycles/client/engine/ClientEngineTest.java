@@ -225,4 +225,22 @@ class ClientEngineTest {
         assertArrayEquals(inProcessOutput("blobs.png", "dotblot.png", "coins.png"), server.uploads.get(26L));
         assertEquals(1, server.accountCreations.get(), "the second start reused the saved attachment");
     }
+
+    @Test
+    void hostTheServerForgotIsRegisteredAgain() throws Exception {
+        Assignment a = sampleAssignment(27, "blobs.png");
+        server.scheduler(r -> r.hostId() == 5
+                ? new FakeProjectServer.Answer(404, new org.sparecycles.workunits.protocol.ApiError("not_found",
+                "no host 5"))
+                : FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                r.reports().isEmpty() ? List.of(a) : List.of(), List.of())));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals(2, server.hostRegistrations.get());
+        assertTrue(logged(engine, "server does not know host 5; registering again"), log(engine));
+        assertTrue(logged(engine, "registered host 6"), log(engine));
+        assertEquals(6, server.requests.get(server.requests.size() - 1).hostId());
+    }
 }

@@ -36,6 +36,7 @@ final class FakeProjectServer implements AutoCloseable {
     final List<SchedulerRequest> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger fileRequests = new AtomicInteger();
     final AtomicInteger accountCreations = new AtomicInteger();
+    final AtomicInteger hostRegistrations = new AtomicInteger();
     private volatile Function<SchedulerRequest, Answer> scheduler = r -> Answer.ok(reply(List.of()));
 
     /** A scripted scheduler answer: a status and a body. */
@@ -53,7 +54,8 @@ final class FakeProjectServer implements AutoCloseable {
         });
         http.createContext("/api/v1/accounts/login", ex -> send(ex, 200,
                 new AccountSession(11, "v@example.org", "V", List.of("volunteer"), TOKEN)));
-        http.createContext("/api/v1/hosts", ex -> authorized(ex, () -> send(ex, 201, new HostRegistered(5))));
+        http.createContext("/api/v1/hosts", ex -> authorized(ex, () -> send(ex, 201,
+                new HostRegistered(4 + hostRegistrations.incrementAndGet()))));
         http.createContext("/api/v1/files/", ex -> authorized(ex, () -> {
             fileRequests.incrementAndGet();
             String sha = ex.getRequestURI().getPath().substring("/api/v1/files/".length());
