@@ -99,6 +99,30 @@ class SchedulerTest {
     }
 
     @Test
+    void concurrentRequestsFromHostsOfOneAccountNeverShareAWorkUnit() throws Exception {
+        String[] samples = SampleImages.names().stream().filter(n -> n.endsWith(".png")).toArray(String[]::new);
+        t.submit(researcher, project, new RedundancyPolicy(2, 3, 3, 6, 3600), 1, samples);
+        Api v = t.volunteer();
+        List<Long> hosts = List.of(t.host(v, 1.0), t.host(v, 1.0), t.host(v, 1.0), t.host(v, 1.0));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(hosts.size());
+        try {
+            List<java.util.concurrent.Future<List<Assignment>>> replies = new java.util.ArrayList<>();
+            for (long host : hosts) {
+                replies.add(pool.submit(() -> t.fetch(v, host, 1_000_000)));
+            }
+            int sent = 0;
+            for (var reply : replies) {
+                sent += reply.get(60, java.util.concurrent.TimeUnit.SECONDS).size();
+            }
+            assertEquals(samples.length, sent, "one replica of each work unit for the account, whichever host");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, t.count("SELECT COUNT(*) FROM (SELECT work_unit_id FROM results WHERE account_id IS NOT NULL"
+                + " GROUP BY work_unit_id, account_id HAVING COUNT(*) > 1) twice"));
+    }
+
+    @Test
     void handsOutAboutTheAskedSecondsOfWorkAndAtLeastOneResult() {
         t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png", "coins.png", "cell.png",
                 "dotblot.png");

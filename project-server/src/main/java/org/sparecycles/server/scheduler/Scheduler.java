@@ -178,16 +178,20 @@ public final class Scheduler {
         double total = 0;
         boolean retried = false;
         while (true) {
-            for (DispatchQueue.Candidate candidate : queue.snapshot()) {
+            List<DispatchQueue.Candidate> candidates = queue.snapshot();
+            Set<Long> held = heldWorkUnits(host, candidates);
+            for (DispatchQueue.Candidate candidate : candidates) {
                 if (out.size() >= MAX_ASSIGNMENTS || total >= workSeconds) {
                     return out;
                 }
+                if (held.contains(candidate.workUnitId())) {
+                    continue; // checked again under the row lock in claim(); this only saves transactions
+                }
                 Optional<Assignment> sent = jdbc.inTransaction(c -> claim(c, host, candidate, now));
-                sent.ifPresent(a -> {
-                    out.add(a);
-                    queue.remove(candidate.resultId());
-                });
                 if (sent.isPresent()) {
+                    out.add(sent.get());
+                    queue.remove(candidate.resultId());
+                    held.add(candidate.workUnitId());
                     total += candidate.estimatedSeconds();
                 }
             }
@@ -197,6 +201,13 @@ public final class Scheduler {
             queue.refill();
             retried = true;
         }
+    }
+
+    /** Work units among the candidates' that the host's account already holds a result of. */
+    private Set<Long> heldWorkUnits(Hosts.Host host, List<DispatchQueue.Candidate> candidates) {
+        long first = candidates.stream().mapToLong(DispatchQueue.Candidate::workUnitId).min().orElse(Long.MAX_VALUE);
+        return new HashSet<>(jdbc.query("SELECT DISTINCT work_unit_id FROM results WHERE account_id = ?"
+                + " AND work_unit_id >= ?", rs -> rs.getLong(1), host.accountId(), first));
     }
 
     private Optional<Assignment> claim(Connection c, Hosts.Host host, DispatchQueue.Candidate candidate, Instant now)
