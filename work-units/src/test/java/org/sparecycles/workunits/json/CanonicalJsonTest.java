@@ -1,0 +1,55 @@
+package org.sparecycles.workunits.json;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CanonicalJsonTest {
+
+    private static ObjectNode sample(boolean reversed) {
+        ObjectNode node = CanonicalJson.object();
+        if (reversed) {
+            node.putArray("objects").addObject().put("area", 5).set("centroid_x", CanonicalJson.decimal(1.5, 3));
+            node.put("file", "blobs.png");
+            node.put("count", 1);
+        } else {
+            node.put("count", 1);
+            node.put("file", "blobs.png");
+            node.putArray("objects").addObject().set("centroid_x", CanonicalJson.decimal(1.5, 3));
+            ((ObjectNode) node.get("objects").get(0)).put("area", 5);
+        }
+        return node;
+    }
+
+    @Test
+    void writesEqualTreesToEqualBytesWhateverTheInsertionOrder() {
+        byte[] one = CanonicalJson.write(sample(false));
+        assertArrayEquals(one, CanonicalJson.write(sample(true)));
+        assertEquals("{\"count\":1,\"file\":\"blobs.png\",\"objects\":[{\"area\":5,\"centroid_x\":1.500}]}",
+                new String(one, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsBackWhatItWroteToTheSameBytes() throws Exception {
+        byte[] written = CanonicalJson.write(sample(false));
+        assertArrayEquals(written, CanonicalJson.write(CanonicalJson.read(written)));
+    }
+
+    @Test
+    void roundsDecimalsHalfUpToTheirScale() {
+        assertEquals("1.235", CanonicalJson.decimal(1.2345, 3).decimalValue().toPlainString());
+        assertEquals("2.000", CanonicalJson.decimal(2, 3).decimalValue().toPlainString());
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.decimal(Double.NaN, 3));
+    }
+
+    @Test
+    void refusesBinaryFloatingPoint() {
+        ObjectNode node = CanonicalJson.object().put("x", 0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(node));
+        assertEquals(true, e.getMessage().contains("CanonicalJson.decimal"));
+    }
+}
