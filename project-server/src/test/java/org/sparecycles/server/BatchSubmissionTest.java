@@ -71,6 +71,15 @@ class BatchSubmissionTest {
     }
 
     @Test
+    void batchJsonMayLeaveOutEverythingButProjectAndApp() {
+        Multipart form = new Multipart().json("batch", "{\"projectId\": " + project + ", \"app\": \"particle-count\"}")
+                .file("file", "blobs.png", SampleImages.bytes("blobs.png"));
+        BatchStatus b = researcher.postMultipart("/api/v1/batches", form).expect(201, BatchStatus.class);
+        assertEquals(Map.of("sigma", "1", "polarity", "dark", "min_area", "10"), b.parameters(), "the app's defaults");
+        assertEquals(1, b.workUnits());
+    }
+
+    @Test
     void zipOfImagesBecomesItsEntriesWithFoldersFlattenedAndHiddenEntriesSkipped() throws Exception {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {

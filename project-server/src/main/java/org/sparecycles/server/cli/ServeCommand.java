@@ -41,7 +41,16 @@ final class ServeCommand implements Callable<Integer> {
             cli.put(ConfigKeys.DATA_DIR, dataDir.toString());
         }
         ServerConfig config = ServerConfig.load(configFile, System.getenv(), cli).build();
-        ProjectServer server = ProjectServer.start(config);
+        ProjectServer server;
+        try {
+            server = ProjectServer.start(config);
+        } catch (RuntimeException e) {
+            if (causedByBind(e)) {
+                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
+                        + " (address in use? choose another with --port)", e);
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -51,5 +60,14 @@ final class ServeCommand implements Callable<Integer> {
                 + "); Ctrl-C stops it");
         stopped.await();
         return 0;
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package org.sparecycles.server.web;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -58,12 +59,20 @@ public final class ApiExchange {
             throw new InvalidRequestException("malformed_json", "the request needs a JSON body ("
                     + type.getSimpleName() + ")");
         }
-        T value = Json.mapper().readValue(bytes, type);
+        T value = readRequest(bytes, type);
         if (value == null) {
             throw new InvalidRequestException("malformed_json", "the request body is null, expected "
                     + type.getSimpleName());
         }
         return value;
+    }
+
+    /**
+     * Reads a request record leniently: a missing number is 0 (the protocol's "unset"), so a client that predates
+     * a field still talks to this server. Responses are written with the shared mapper unchanged.
+     */
+    public static <T> T readRequest(byte[] json, Class<T> type) throws IOException {
+        return Json.mapper().readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(json);
     }
 
     /** A numeric path value such as {@code {id}}; a malformed one answers 404. */

@@ -76,6 +76,7 @@ public final class ErrorResponses {
         String what = String.valueOf(e.getOriginalMessage())
                 .replaceAll("\\s*\\(start marker at \\[Source.*?\\]\\)", "")
                 .replaceAll("\\s*at \\[Source.*", "")
+                .replaceAll("\\s*\\(set DeserializationConfig.*?\\)", "")
                 .replaceAll("\\s+", " ").trim();
         return e.getLocation() == null ? "malformed JSON: " + what
                 : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()

@@ -21,7 +21,6 @@ import org.sparecycles.server.web.ApiExchange;
 import org.sparecycles.server.web.ErrorResponses;
 import org.sparecycles.server.web.Routes;
 import org.sparecycles.workunits.app.InputFile;
-import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchSubmission;
 
 /**
@@ -113,7 +112,7 @@ public final class BatchesEndpoints {
             json = part.getValue().getBytes(StandardCharsets.UTF_8);
         }
         try {
-            BatchSubmission s = Json.mapper().readValue(json, BatchSubmission.class);
+            BatchSubmission s = ApiExchange.readRequest(json, BatchSubmission.class);
             if (s == null) {
                 problems.add("batch: the part is empty or null");
             }
