@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,18 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.sparecycles.client.config.ClientConfig;
@@ -78,17 +71,14 @@ public final class ClientEngine implements AutoCloseable {
     private final String source;
     private final Backoff backoff;
 
-    private final ScheduledExecutorService loop;
-    private final ExecutorService io;
+    private final EngineLoop loop;
+    private final Transfers transfers;
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     // engine-thread state
     private ClientState state;
     private final Map<Long, WorkerProcess> workers = new HashMap<>();
-    private final Map<Long, EngineSnapshot.TransferView> transfers = new ConcurrentHashMap<>();
-    private final Map<Long, Integer> transferFailures = new HashMap<>();
-    private final Map<Long, Instant> transferRetryAt = new HashMap<>();
     private final Map<Long, Double> progress = new HashMap<>();
     private boolean started;
     private boolean stopping;
@@ -118,14 +108,9 @@ public final class ClientEngine implements AutoCloseable {
         this.outputs = Files.createDirectories(dir.resolve("outputs"));
         this.source = config.serverText();
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> thread(r, "engine"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        this.loop = scheduler;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(3, 3, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> thread(r, "engine-io"));
-        pool.allowCoreThreadTimeOut(true);
-        this.io = pool;
-        this.snapshot = buildSnapshot("starting");
+        this.loop = new EngineLoop(e -> events.add("client", "internal error: " + e));
+        this.transfers = new Transfers(backoff);
+        this.snapshot = Snapshots.of(source, state, progress, List.of(), null, "starting");
     }
 
     /**
@@ -154,7 +139,7 @@ public final class ClientEngine implements AutoCloseable {
 
     /** Starts attaching (or resuming) and computing; returns at once. */
     public void start() {
-        post(this::startUp);
+        loop.post(this::startUp);
     }
 
     /** Completes when the engine has stopped: normally after {@link #close()}, exceptionally on a fatal error. */
@@ -183,15 +168,7 @@ public final class ClientEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!loop.isShutdown()) {
-            try {
-                loop.submit(this::shutDown).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // the engine thread is stuck or gone: still release what we can
-            }
-            loop.shutdownNow();
-        }
-        io.shutdownNow();
+        loop.shutDownAfter(this::shutDown, Duration.ofSeconds(30));
         try {
             lock.close();
         } catch (IOException e) {
@@ -295,10 +272,9 @@ public final class ClientEngine implements AutoCloseable {
         }
         Instant now = clock.instant();
         for (TaskRecord t : state.tasks()) {
-            boolean retryDue = !transferRetryAt.getOrDefault(t.resultId(), Instant.EPOCH).isAfter(now);
-            if (t.state() == TaskState.DOWNLOADING && !transfers.containsKey(t.resultId()) && retryDue) {
+            if (t.state() == TaskState.DOWNLOADING && transfers.mayStart(t.resultId(), now)) {
                 download(t);
-            } else if (t.state() == TaskState.UPLOADING && !transfers.containsKey(t.resultId()) && retryDue) {
+            } else if (t.state() == TaskState.UPLOADING && transfers.mayStart(t.resultId(), now)) {
                 upload(t);
             } else if (t.state() == TaskState.RUNNING && !workers.containsKey(t.resultId())) {
                 resume(t);
@@ -375,7 +351,7 @@ public final class ClientEngine implements AutoCloseable {
     private void watch(long resultId, WorkerProcess w) {
         workers.put(resultId, w);
         progress.put(resultId, 0.0);
-        w.onExit().thenAccept(code -> post(() -> workerExited(resultId, w, code)));
+        w.onExit().thenAccept(code -> loop.post(() -> workerExited(resultId, w, code)));
     }
 
     private void workerExited(long resultId, WorkerProcess w, int code) {
@@ -423,16 +399,15 @@ public final class ClientEngine implements AutoCloseable {
 
     private void download(TaskRecord t) {
         long id = t.resultId();
-        transferRetryAt.remove(id);
-        transfers.put(id, new EngineSnapshot.TransferView(id, "download", "", 0));
-        background("download inputs of result " + id, () -> {
+        transfers.started(id, "download");
+        loop.background(() -> {
             for (InputRef in : t.assignment().inputs()) {
-                transfers.put(id, new EngineSnapshot.TransferView(id, "download", in.name(), in.size()));
+                transfers.show(new EngineSnapshot.TransferView(id, "download", in.name(), in.size()));
                 cache.fetch(in);
             }
             return t.assignment().inputs().size();
         }, files -> {
-            transferDone(id);
+            transfers.done(id);
             updateIf(id, TaskState.DOWNLOADING, r -> r.moveTo(TaskState.READY));
             tick();
         }, error -> transferFailed(id, "download", error));
@@ -441,35 +416,25 @@ public final class ClientEngine implements AutoCloseable {
     private void upload(TaskRecord t) {
         long id = t.resultId();
         Path output = outputs.resolve(id + ".json");
-        transferRetryAt.remove(id);
-        transfers.put(id, new EngineSnapshot.TransferView(id, "upload", output.getFileName().toString(),
+        transfers.started(id, "upload");
+        transfers.show(new EngineSnapshot.TransferView(id, "upload", output.getFileName().toString(),
                 t.outputSize()));
-        background("upload output of result " + id,
-                () -> api.uploadOutput(t.assignment().uploadUrl(), output, t.outputSha256()),
+        loop.background(() -> api.uploadOutput(t.assignment().uploadUrl(), output, t.outputSha256()),
                 receipt -> {
-                    transferDone(id);
+                    transfers.done(id);
                     events.add(source, "uploaded output of result " + id + " (" + t.outputSize() + " bytes)");
                     updateIf(id, TaskState.UPLOADING, r -> r.moveTo(TaskState.READY_TO_REPORT));
                     tick();
                 }, error -> transferFailed(id, "upload", error));
     }
 
-    private void transferDone(long id) {
-        transfers.remove(id);
-        transferFailures.remove(id);
-        transferRetryAt.remove(id);
-    }
-
     private void transferFailed(long id, String what, Throwable error) {
-        transfers.remove(id);
         if (Failures.isRetryable(error)) {
-            int n = transferFailures.merge(id, 1, Integer::sum);
-            Duration d = backoff.delay(n, ThreadLocalRandom.current().nextDouble());
-            transferRetryAt.put(id, clock.instant().plus(d));
+            Duration d = transfers.failed(id, clock.instant(), ThreadLocalRandom.current().nextDouble());
             events.add(source, "retrying in " + seconds(d) + " s: " + what + " of result " + id + ": "
                     + Failures.describe(error));
         } else {
-            transferDone(id);
+            transfers.done(id);
             String message = what + " failed: " + Failures.describe(error);
             events.add(source, "task " + id + " failed: " + message);
             state.task(id).filter(t -> t.state() == TaskState.DOWNLOADING || t.state() == TaskState.UPLOADING)
@@ -498,7 +463,7 @@ public final class ClientEngine implements AutoCloseable {
         SchedulerRequest request = new SchedulerRequest(state.attachment().hostId(), reports, workSeconds,
                 inProgress);
         rpcInFlight = true;
-        background("scheduler request", () -> api.schedulerRequest(request),
+        loop.background(() -> api.schedulerRequest(request),
                 reply -> replied(request, reply), error -> requestFailed(request, error));
     }
 
@@ -609,7 +574,7 @@ public final class ClientEngine implements AutoCloseable {
             }
         }
         progress.remove(id);
-        transferDone(id);
+        transfers.done(id);
         deleteQuietly(outputs.resolve(id + ".json"));
         update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));
         events.add(source, "result " + id + " cancelled by the server");
@@ -638,15 +603,16 @@ public final class ClientEngine implements AutoCloseable {
         if (!rpcInFlight && (reportsWaiting || needsWork())) {
             at = later(backoffUntil, reportsWaiting ? now : nextWorkRequest);
         }
-        for (Instant retry : transferRetryAt.values()) {
-            at = earlier(at, retry);
+        Optional<Instant> retry = transfers.nextRetry();
+        if (retry.isPresent()) {
+            at = earlier(at, retry.get());
         }
         if (!workers.isEmpty()) {
             at = earlier(at, now.plus(config.progressRefresh()));
         }
         if (at != null) {
             long ms = Math.max(10, Duration.between(now, at).toMillis());
-            wake = loop.schedule(this::refreshAndTick, ms, TimeUnit.MILLISECONDS);
+            wake = loop.schedule(this::refreshAndTick, Duration.ofMillis(ms));
         }
     }
 
@@ -693,7 +659,7 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     private void publish() {
-        EngineSnapshot s = buildSnapshot(status());
+        EngineSnapshot s = Snapshots.of(source, state, progress, transfers.views(), nextWorkRequest, status());
         snapshot = s;
         for (EngineListener l : listeners) {
             try {
@@ -717,44 +683,10 @@ public final class ClientEngine implements AutoCloseable {
         return workers.isEmpty() ? "idle" : "computing";
     }
 
-    private EngineSnapshot buildSnapshot(String status) {
-        Attachment a = state.attachment();
-        List<EngineSnapshot.TaskView> tasks = new ArrayList<>();
-        for (TaskRecord t : state.tasks()) {
-            double p = switch (t.state()) {
-                case DOWNLOADING, READY -> 0;
-                case RUNNING -> progress.getOrDefault(t.resultId(), 0.0);
-                default -> 1;
-            };
-            tasks.add(new EngineSnapshot.TaskView(t.resultId(), t.assignment().resultName(), t.assignment().app(),
-                    t.state().name(), p, t.assignment().deadline(), t.state() == TaskState.RUNNING ? t.slot() : -1,
-                    t.cpuSeconds(), t.outcome(), t.errorMessage()));
-        }
-        return new EngineSnapshot(config.serverText(), a == null ? 0 : a.accountId(), a == null ? 0 : a.hostId(),
-                tasks, List.copyOf(transfers.values()), nextWorkRequest.equals(Instant.EPOCH) ? null : nextWorkRequest,
-                status);
-    }
-
-    /** Runs blocking work on the I/O pool and hands the outcome to the engine thread. */
-    private <T> void background(String what, Call<T> call, java.util.function.Consumer<T> onSuccess,
-                                java.util.function.Consumer<Throwable> onFailure) {
-        try {
-            io.execute(() -> {
-                try {
-                    T value = call.run();
-                    post(() -> onSuccess.accept(value));
-                } catch (Exception e) {
-                    post(() -> onFailure.accept(e));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
-        }
-    }
-
     /** Attach and register steps: retry transport errors with backoff, give up on refusals. */
-    private <T> void attachStep(String what, Call<T> call, java.util.function.Consumer<T> onSuccess, Runnable retry) {
-        background(what, call, onSuccess, error -> {
+    private <T> void attachStep(String what, EngineLoop.Call<T> call, java.util.function.Consumer<T> onSuccess,
+                                Runnable retry) {
+        loop.background(call, onSuccess, error -> {
             if (Failures.isRetryable(error)) {
                 rpcFailures++;
                 Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
@@ -763,25 +695,11 @@ public final class ClientEngine implements AutoCloseable {
                     if (!stopping) {
                         retry.run();
                     }
-                }, d.toMillis(), TimeUnit.MILLISECONDS);
+                }, d);
             } else {
                 fatal("cannot " + what + ": " + Failures.describe(error));
             }
         });
-    }
-
-    private void post(Runnable r) {
-        try {
-            loop.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    events.add("client", "internal error: " + e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // engine closed
-        }
     }
 
     private static void deleteQuietly(Path p) {
@@ -796,17 +714,7 @@ public final class ClientEngine implements AutoCloseable {
         return String.format(Locale.ROOT, "%.0f", Math.ceil(d.toMillis() / 1000.0));
     }
 
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, "sparecycles-" + name);
-        t.setDaemon(true);
-        return t;
-    }
-
     private record Registered(HostRegistration registration, long hostId) {
     }
 
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws Exception;
-    }
 }
