@@ -78,10 +78,11 @@ final class BackgroundPasses implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown(); // let a running pass finish: interrupting JDBC calls gains nothing
         try {
-            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("background pass still running at shutdown");
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("background pass still running at shutdown; interrupting it");
+                thread.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
