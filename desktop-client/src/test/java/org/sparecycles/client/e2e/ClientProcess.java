@@ -83,18 +83,28 @@ final class ClientProcess implements AutoCloseable {
                 () -> "client output never contained '" + text + "':\n" + tail());
     }
 
-    String tail() throws IOException {
-        String out = output();
-        return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+    /** The last part of the output, for failure messages; never throws. */
+    String tail() {
+        try {
+            String out = output();
+            return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+        } catch (IOException e) {
+            return "(could not read " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }
