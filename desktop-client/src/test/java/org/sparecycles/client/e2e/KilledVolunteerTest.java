@@ -55,7 +55,7 @@ class KilledVolunteerTest {
         open.add(client);
         Path checkpointed = tmp.resolve("client");
         Await.until(() -> CheckpointProbe.filesDone(checkpointed) >= 1, Duration.ofMinutes(2),
-                () -> "no checkpoint was written:\n" + SpineEndToEndTest.tailOf(client));
+                () -> "no checkpoint was written:\n" + client.tail());
         int before = CheckpointProbe.filesDone(checkpointed);
         assertTrue(before < SAMPLES.size(), "killed mid-task, not after it");
         client.killHard();

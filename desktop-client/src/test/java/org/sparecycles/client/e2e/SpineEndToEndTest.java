@@ -59,7 +59,7 @@ class SpineEndToEndTest {
                 "--fault-injection=wrong-results");
         open.add(faulty);
         Await.until(() -> results(server, batch.id()).containsKey("faulty@e2e.test"), Duration.ofMinutes(1),
-                () -> "the faulty volunteer never got work:\n" + tailOf(faulty));
+                () -> "the faulty volunteer never got work:\n" + faulty.tail());
         ClientProcess honest1 = ClientProcess.start(server.baseUri(), "honest1@e2e.test", tmp.resolve("c1"));
         ClientProcess honest2 = ClientProcess.start(server.baseUri(), "honest2@e2e.test", tmp.resolve("c2"));
         open.addAll(List.of(honest1, honest2));
@@ -104,14 +104,6 @@ class SpineEndToEndTest {
                 assertEquals(1, credits.size(), "valid results of work unit " + wu + " got different credit " + credits));
         assertTrue(accountCredit(server, "honest1@e2e.test") > 0);
         assertTrue(accountCredit(server, "honest2@e2e.test") > 0);
-    }
-
-    static String tailOf(ClientProcess client) {
-        try {
-            return client.tail();
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
     }
 
     record Row(long resultId, long workUnitId, String outcome, String validateState, double grantedCredit) {

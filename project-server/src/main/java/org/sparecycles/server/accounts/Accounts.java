@@ -129,6 +129,12 @@ public final class Accounts {
         });
     }
 
+    /** The id of the account with this e-mail address (compared case-insensitively), if there is one. */
+    public Optional<Long> findByEmail(String email) {
+        String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        return jdbc.queryOne("SELECT id FROM accounts WHERE email = ?", rs -> rs.getLong(1), normalized);
+    }
+
     /** The account as a caller (id, e-mail, roles). */
     public Optional<Caller> find(long accountId) {
         return jdbc.withConnection(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE id = ?", accountId) == 0

@@ -1,14 +1,139 @@
 package org.sparecycles.server.demo;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.sparecycles.server.ProjectServer;
+import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.workunits.protocol.BatchStatus;
+import org.sparecycles.workunits.protocol.ProjectInfo;
+import org.sparecycles.workunits.protocol.RedundancyPolicy;
+import org.sparecycles.workunits.samples.SampleImages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder while the demo is written; replaced by the real command in the same change series. */
-@Command(name = "demo", description = "Run the server with the sample batch and local volunteers.")
+/**
+ * The main job: a server on embedded H2 with the bundled sample batch and local volunteers, from submission to
+ * merged results, with a progress line and a summary.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start the server on embedded H2, submit the bundled sample batch, run local volunteers",
+                "as separate processes until the batch is merged, print a summary and write the results."})
 public final class DemoCommand implements Callable<Integer> {
+    /** The sample images of the demo batch: the dark-object samples, analysed with one parameter set. */
+    static final List<String> SAMPLE_BATCH = List.of("blobs.png", "blobs_original_indexed.png", "dotblot.png");
+    static final Map<String, String> SAMPLE_PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "sparecycles-demo",
+            description = "server data directory, reused when it exists (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--out", defaultValue = "sparecycles-demo-results",
+            description = "where results.csv and results.json are written (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--volunteers", defaultValue = "3", description = "local volunteers to start (default: ${DEFAULT-VALUE})")
+    int volunteers;
+
+    @Option(names = "--faulty", defaultValue = "0",
+            description = "how many of the volunteers return wrong answers, to watch validation catch them")
+    int faulty;
+
+    @Option(names = "--exit-when-done", description = "stop once the batch is merged instead of serving until Ctrl-C")
+    boolean exitWhenDone;
+
+    @Option(names = "--client-jar", description = "the desktop client jar (default: desktop-client/target/desktop-client.jar beside this server's jar)")
+    Path clientJar;
+
+    @Option(names = "--timeout-minutes", defaultValue = "30", description = "give up when the batch is not merged by then")
+    long timeoutMinutes;
+
+    private final PrintStream console = System.out;
+
     @Override
-    public Integer call() {
-        System.err.println("demo: not in this build yet");
-        return 2;
+    public Integer call() throws Exception {
+        if (volunteers < 1 || faulty < 0 || faulty > volunteers) {
+            System.err.println("demo: need --volunteers >= 1 and 0 <= --faulty <= --volunteers (got "
+                    + volunteers + " and " + faulty + ")");
+            return 2;
+        }
+        VolunteerLauncher launcher;
+        try {
+            launcher = VolunteerLauncher.locate(clientJar, DemoCommand.class);
+        } catch (IllegalStateException e) {
+            System.err.println("demo: " + e.getMessage());
+            return 2;
+        }
+        Files.createDirectories(dataDir);
+        ServerConfig config = ServerConfig.builder()
+                .port(port)
+                .dataDir(dataDir)
+                .backgroundIntervalSeconds(1)
+                .schedulerRequestDelaySeconds(1)
+                .schedulerIdleDelaySeconds(2)
+                .build();
+        try (ProjectServer server = ProjectServer.start(config);
+             VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), dataDir.resolve("volunteers"),
+                     volunteers, faulty)) {
+            String url = server.baseUri().toString();
+            console.println("SpareCycles demo server at " + url + " (data in " + dataDir.toAbsolutePath() + ")");
+            BatchStatus batch = submitSampleBatch(server);
+            console.println("Submitted batch " + batch.id() + ": " + batch.files() + " sample images, "
+                    + batch.workUnits() + " work units, app " + batch.app() + " " + batch.appVersion() + " "
+                    + batch.parameters());
+            console.println("Started " + volunteers + " local volunteers" + (faulty > 0 ? " (" + faulty
+                    + " faulty)" : "") + "; their logs are in " + crowd.logDir().toAbsolutePath());
+            BatchStatus done = new ProgressLine(console).follow(() -> server.batches().status(batch.id()),
+                    Duration.ofMinutes(timeoutMinutes), crowd::checkAlive);
+            writeResults(server, done.id());
+            console.println();
+            console.print(DemoSummary.of(server.dataSource(), done, crowd.emails()).render(url, out.toAbsolutePath()));
+            if (!exitWhenDone) {
+                crowd.close();
+                console.println("Serving at " + url + " until Ctrl-C.");
+                awaitInterrupt();
+            }
+        } catch (ProgressLine.NotDoneException e) {
+            System.err.println("demo: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    private BatchStatus submitSampleBatch(ProjectServer server) {
+        String email = "researcher@demo.sparecycles.local";
+        long researcher = server.accounts().findByEmail(email)
+                .orElseGet(() -> server.accounts().create(email, "demo-researcher-password", "Demo researcher",
+                        Set.of(Role.RESEARCHER)));
+        ProjectInfo project = server.projects().list().stream()
+                .filter(p -> p.name().equals("SpareCycles demo")).findFirst()
+                .orElseGet(() -> server.projects().create(researcher, "SpareCycles demo",
+                        "Counting particles in the bundled sample images: ImageJ's blobs and a dot-blot membrane."));
+        return server.batches().submit(researcher, project.id(), "Sample batch", "particle-count", SAMPLE_PARAMETERS,
+                RedundancyPolicy.DEFAULT, 1, SAMPLE_BATCH.stream()
+                        .map(n -> new org.sparecycles.workunits.app.InputFile(n, SampleImages.bytes(n))).toList());
+    }
+
+    private void writeResults(ProjectServer server, long batchId) throws IOException {
+        Files.createDirectories(out);
+        Files.write(out.resolve("results.csv"), server.batches().resultsCsv(batchId));
+        Files.write(out.resolve("results.json"), server.batches().resultsJson(batchId));
+    }
+
+    private static void awaitInterrupt() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-shutdown"));
+        stop.await();
     }
 }
