@@ -105,8 +105,8 @@ public final class ParticleCountApp implements ScienceApp {
     }
 
     /**
-     * {@code sum / count} rounded half up to 3 decimals, computed exactly: the same bytes as
-     * {@code CanonicalJson.decimal(sum / (double) count, 3)} without depending on how a double prints.
+     * {@code sum / count} rounded half up to 3 decimals, computed exactly in decimal rather than through a double
+     * (as {@code CanonicalJson.decimal} would), so the result never depends on how a JDK prints a double.
      */
     private static DecimalNode ratio(long sum, long count) {
         return DecimalNode.valueOf(BigDecimal.valueOf(sum).divide(BigDecimal.valueOf(count), DECIMALS,
