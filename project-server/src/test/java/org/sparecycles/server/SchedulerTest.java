@@ -71,6 +71,19 @@ class SchedulerTest {
     }
 
     @Test
+    void sendsWorkOnlyFromTheProjectsTheVolunteerJoined() {
+        long other = t.project(researcher);
+        t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
+        t.submit(researcher, other, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "coins.png");
+        Api v = t.volunteer();
+        long host = t.host(v, 1.0);
+        List<Assignment> got = v.post("/api/v1/scheduler", new SchedulerRequest(host, List.of(), 1_000_000, List.of(),
+                List.of(other))).expect(200, SchedulerReply.class).assignments();
+        assertEquals(List.of("coins.png"), got.stream().map(a -> a.inputs().get(0).name()).toList());
+        assertEquals(1, t.fetch(v, host, 1_000_000).size(), "no list: any project");
+    }
+
+    @Test
     void neverSendsTwoReplicasOfAWorkUnitToTheSameHost() {
         t.submit(researcher, project, new RedundancyPolicy(2, 3, 3, 6, 3600), 1, "blobs.png", "coins.png");
         Api v = t.volunteer();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.stats.Stats;
+import org.sparecycles.workunits.protocol.AccountCredit;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
@@ -94,6 +95,12 @@ class ValidationTest {
             assertEquals(1, h.valid());
         }
         assertEquals("DONE", t.status(researcher, batch.id()).state());
+        AccountCredit mine = slow.api().get("/api/v1/accounts/me").expect(200, AccountCredit.class);
+        assertEquals(granted, mine.totalCredit(), 1e-9);
+        assertEquals(granted * Math.log(2) / 7, mine.recentCredit(), 1e-6);
+        assertEquals(List.of(slow.host()), mine.hosts().stream().map(AccountCredit.HostCredit::hostId).toList());
+        assertEquals(granted, mine.hosts().get(0).totalCredit(), 1e-9);
+        assertEquals(401, t.anonymous.get("/api/v1/accounts/me").status());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -12,11 +13,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.error.ConflictException;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.UnauthenticatedException;
 import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.AccountCredit;
 import org.sparecycles.workunits.protocol.AccountSession;
 
 /**
@@ -136,6 +139,22 @@ public final class Accounts {
     }
 
     /** The account as a caller (id, e-mail, roles). */
+    /** The account's credit and its hosts', recent averages decayed to now. */
+    public AccountCredit credit(long accountId) {
+        Instant now = clock.instant();
+        return jdbc.withConnection(c -> {
+            AccountCredit account = Jdbc.queryOne(c, "SELECT name, total_credit, recent_credit, recent_credit_at"
+                    + " FROM accounts WHERE id = ?", rs -> new AccountCredit(accountId, rs.getString(1),
+                    rs.getDouble(2), CreditRules.decayed(rs.getDouble(3), Jdbc.instant(rs, "recent_credit_at"), now),
+                    List.of()), accountId).orElseThrow();
+            List<AccountCredit.HostCredit> hosts = Jdbc.query(c, "SELECT id, name, total_credit, recent_credit,"
+                    + " recent_credit_at FROM hosts WHERE account_id = ? ORDER BY id", rs -> new AccountCredit.HostCredit(
+                    rs.getLong(1), rs.getString(2), rs.getDouble(3),
+                    CreditRules.decayed(rs.getDouble(4), Jdbc.instant(rs, "recent_credit_at"), now)), accountId);
+            return new AccountCredit(accountId, account.name(), account.totalCredit(), account.recentCredit(), hosts);
+        });
+    }
+
     public Optional<Caller> find(long accountId) {
         return jdbc.withConnection(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE id = ?", accountId) == 0
                 ? Optional.empty() : Optional.of(caller(c, accountId)));

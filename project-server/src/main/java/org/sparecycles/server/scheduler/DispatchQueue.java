@@ -18,7 +18,7 @@ final class DispatchQueue {
     static final int LOW_WATER = 500;
 
     /** An unsent result and what the scheduler needs to pick it without a query. */
-    record Candidate(long resultId, long workUnitId, double estimatedSeconds) {
+    record Candidate(long resultId, long workUnitId, double estimatedSeconds, long projectId) {
     }
 
     private final Jdbc jdbc;
@@ -52,10 +52,10 @@ final class DispatchQueue {
         if (room <= 0) {
             return;
         }
-        List<Candidate> loaded = jdbc.query("SELECT r.id, r.work_unit_id, w.estimated_seconds FROM results r"
-                + " JOIN work_units w ON w.id = r.work_unit_id WHERE r.server_state = 'UNSENT' AND r.id > ?"
-                + " ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
-                rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3)), cursor);
+        List<Candidate> loaded = jdbc.query("SELECT r.id, r.work_unit_id, w.estimated_seconds, b.project_id"
+                + " FROM results r JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
+                + " WHERE r.server_state = 'UNSENT' AND r.id > ? ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
+                rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)), cursor);
         for (Candidate c : loaded) {
             entries.putIfAbsent(c.resultId(), c);
             cursor = c.resultId();

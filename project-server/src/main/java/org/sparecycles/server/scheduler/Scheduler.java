@@ -83,10 +83,13 @@ public final class Scheduler {
         if (!request.reports().isEmpty()) {
             onReports.run();
         }
-        List<Assignment> assignments = request.workSeconds() > 0 ? dispatch(host, request.workSeconds(), now) : List.of();
-        long delay = assignments.isEmpty() && queue.size() == 0
+        boolean blocked = hosts.isBlocked(host.id());
+        List<Assignment> assignments = request.workSeconds() > 0 && !blocked
+                ? dispatch(host, request.workSeconds(), Set.copyOf(request.projects()), now) : List.of();
+        long delay = assignments.isEmpty() && (queue.size() == 0 || blocked)
                 ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
-        List<String> messages = assignments.isEmpty() && request.workSeconds() > 0
+        List<String> messages = blocked ? List.of("this host is blocked by the server's admins and gets no new work")
+                : assignments.isEmpty() && request.workSeconds() > 0
                 ? List.of("no work available for this host right now") : List.of();
         return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay);
     }
@@ -173,7 +176,8 @@ public final class Scheduler {
         return out;
     }
 
-    private List<Assignment> dispatch(Hosts.Host host, double workSeconds, Instant now) {
+    /** Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. */
+    private List<Assignment> dispatch(Hosts.Host host, double workSeconds, Set<Long> projects, Instant now) {
         List<Assignment> out = new ArrayList<>();
         double total = 0;
         boolean retried = false;
@@ -183,6 +187,9 @@ public final class Scheduler {
             for (DispatchQueue.Candidate candidate : candidates) {
                 if (out.size() >= MAX_ASSIGNMENTS || total >= workSeconds) {
                     return out;
+                }
+                if (!projects.isEmpty() && !projects.contains(candidate.projectId())) {
+                    continue;
                 }
                 if (held.contains(candidate.workUnitId())) {
                     continue; // checked again under the row lock in claim(); this only saves transactions

@@ -5,11 +5,20 @@ import java.util.List;
 /**
  * {@code POST /api/v1/scheduler}: reports finished results and asks for {@code workSeconds} of new work (0 asks
  * for none). {@code inProgress} lists results the host still holds, so the server can tell lost ones.
+ * {@code projects} names the project ids the volunteer joined; work comes only from those (empty or absent: any
+ * project, as older clients expect).
  */
-public record SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress)
+public record SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress,
+                               List<Long> projects)
         implements ProtocolMessage {
     public SchedulerRequest {
         reports = reports == null ? List.of() : List.copyOf(reports);
         inProgress = inProgress == null ? List.of() : List.copyOf(inProgress);
+        projects = projects == null ? List.of() : List.copyOf(projects);
+    }
+
+    /** A request that takes work from any project. */
+    public SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress) {
+        this(hostId, reports, workSeconds, inProgress, List.of());
     }
 }

@@ -47,12 +47,15 @@ class ProtocolMessagesTest {
                 new HostRegistration("lab-pc", "Linux", "6.1", "Xeon", 8, 16L << 30, 3.2, "0.1.0"),
                 new HostRegistered(11),
                 new SchedulerRequest(11, List.of(report), 3600, List.of(8L, 9L)),
+                new SchedulerRequest(11, List.of(), 600, List.of(), List.of(2L, 5L)),
                 report,
                 new SchedulerReply(List.of(assignment), List.of(7L), List.of(9L), List.of("welcome"), 5),
                 assignment,
                 input,
                 new UploadReceipt(7, "b".repeat(64), 2048),
-                new HealthStatus("ok", "0.1.0", 42));
+                new HealthStatus("ok", "0.1.0", 42),
+                new AccountCredit(1, "Ada", 512.5, 40.25,
+                        List.of(new AccountCredit.HostCredit(11, "lab-pc", 312.5, 30.0))));
     }
 
     @ParameterizedTest

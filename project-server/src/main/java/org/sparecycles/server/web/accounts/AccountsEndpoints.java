@@ -5,7 +5,7 @@ import org.sparecycles.server.web.Routes;
 import org.sparecycles.workunits.protocol.CreateAccountRequest;
 import org.sparecycles.workunits.protocol.LoginRequest;
 
-/** {@code POST /accounts} (new volunteer) and {@code POST /accounts/login}. */
+/** {@code POST /accounts} (new volunteer), {@code POST /accounts/login} and {@code GET /accounts/me} (credit). */
 public final class AccountsEndpoints {
     private AccountsEndpoints() {
     }
@@ -19,5 +19,6 @@ public final class AccountsEndpoints {
             LoginRequest r = ex.body(LoginRequest.class);
             ex.json(200, accounts.login(r.email(), r.password()));
         });
+        routes.get("/accounts/me", ex -> ex.json(200, accounts.credit(ex.caller().accountId())));
     }
 }
