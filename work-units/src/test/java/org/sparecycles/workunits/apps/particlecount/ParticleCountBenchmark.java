@@ -1,5 +1,6 @@
 package org.sparecycles.workunits.apps.particlecount;
 
+import ij.Prefs;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,8 +47,24 @@ public class ParticleCountBenchmark {
         return ParticlePipeline.run(image, sigma, polarity, minArea);
     }
 
+    /** ImageJ as it comes: its Gaussian blur uses as many threads as the machine has cores. */
     @Benchmark
     public ImageJReference.Result imagej() {
         return ImageJReference.analyze(image, sigma, polarity == Polarity.BRIGHT, minArea);
+    }
+
+    /** ImageJ held to one thread, as our pipeline runs: the per-core comparison (a volunteer runs a task per core). */
+    @Benchmark
+    public ImageJReference.Result imagejOneThread(OneThread oneThread) {
+        return ImageJReference.analyze(image, sigma, polarity == Polarity.BRIGHT, minArea);
+    }
+
+    /** Sets ImageJ's thread count to 1 in the forked JVM of the benchmark that asks for this state. */
+    @State(Scope.Benchmark)
+    public static class OneThread {
+        @Setup
+        public void oneThread() {
+            Prefs.setThreads(1);
+        }
     }
 }
