@@ -1,5 +1,9 @@
 package org.sparecycles.server;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,8 @@ final class BackgroundPasses implements AutoCloseable {
     private final Transitioner transitioner;
     private final Validator validator;
     private final Assimilator assimilator;
+    private final Clock clock;
+    private final Map<String, Instant> lastRuns = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean pokePending = new AtomicBoolean();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -31,7 +37,8 @@ final class BackgroundPasses implements AutoCloseable {
         return t;
     });
 
-    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator) {
+    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock) {
+        this.clock = clock;
         this.transitioner = transitioner;
         this.validator = validator;
         this.assimilator = assimilator;
@@ -61,10 +68,26 @@ final class BackgroundPasses implements AutoCloseable {
         try {
             transitioner.runPass();
             validator.runPass();
+            ran("validator");
             transitioner.runPass();
+            ran("transitioner");
             assimilator.runPass();
+            ran("assimilator");
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void ran(String job) {
+        synchronized (lastRuns) {
+            lastRuns.put(job, clock.instant());
+        }
+    }
+
+    /** When each job last finished a pass, by job name (transitioner, validator, assimilator); empty before the first. */
+    Map<String, Instant> lastRuns() {
+        synchronized (lastRuns) {
+            return Map.copyOf(lastRuns);
         }
     }
 

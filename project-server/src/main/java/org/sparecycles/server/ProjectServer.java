@@ -36,6 +36,7 @@ import org.sparecycles.server.web.hosts.HostsEndpoints;
 import org.sparecycles.server.web.projects.ProjectsEndpoints;
 import org.sparecycles.server.web.results.ResultsEndpoints;
 import org.sparecycles.server.web.scheduler.SchedulerEndpoints;
+import org.sparecycles.server.web.ui.WebUi;
 
 /**
  * A running project server: database and file store in the configured data dir, the HTTP API v1 (see
@@ -69,7 +70,7 @@ public final class ProjectServer implements AutoCloseable {
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
         this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
-                new Validator(jdbc, files, config.apps(), clock), new Assimilator(jdbc, files, clock));
+                new Validator(jdbc, files, config.apps(), clock), new Assimilator(jdbc, files, clock), clock);
         Hosts hosts = new Hosts(jdbc, clock);
         Scheduler scheduler = new Scheduler(jdbc, hosts, config, background::poke);
 
@@ -84,6 +85,8 @@ public final class ProjectServer implements AutoCloseable {
         FilesEndpoints.register(routes, files);
         ResultsEndpoints.register(routes, new OutputUploads(jdbc, files, config.maxOutputBytes()),
                 config.maxOutputBytes());
+        WebUi.register(routes, new WebUi.Services(jdbc, clock, accounts, projects, batches, stats, hosts, config.apps(),
+                files, config.maxBatchBytes(), uploadTemp(config.dataDir()), () -> new java.util.TreeMap<>(background.lastRuns())));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bindAddress())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBatchBytes() + (1L << 20))

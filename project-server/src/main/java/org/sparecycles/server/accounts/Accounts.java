@@ -104,6 +104,17 @@ public final class Accounts {
      * @throws UnauthenticatedException on an unknown e-mail or a wrong password (the same answer for both)
      */
     public AccountSession login(String email, String password) {
+        long id = checkPassword(email, password);
+        return session(id, issueAuthenticator(id));
+    }
+
+    /**
+     * Checks an e-mail and password without issuing anything (the web UI's log-in starts a session instead).
+     *
+     * @return the account's id
+     * @throws UnauthenticatedException on an unknown e-mail or a wrong password (the same answer for both)
+     */
+    public long checkPassword(String email, String password) {
         String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         var row = jdbc.queryOne("SELECT id, password_hash FROM accounts WHERE email = ?",
                 rs -> new Object[] {rs.getLong(1), rs.getString(2)}, normalized);
@@ -112,8 +123,7 @@ public final class Accounts {
         if (!ok || row.isEmpty()) {
             throw new UnauthenticatedException("wrong_credentials", "wrong e-mail or password");
         }
-        long id = (Long) row.get()[0];
-        return session(id, issueAuthenticator(id));
+        return (Long) row.get()[0];
     }
 
     /** The account an authenticator belongs to, if it is known. */
@@ -158,6 +168,61 @@ public final class Accounts {
     public Optional<Caller> find(long accountId) {
         return jdbc.withConnection(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE id = ?", accountId) == 0
                 ? Optional.empty() : Optional.of(caller(c, accountId)));
+    }
+
+    /** An account as the admin pages list it. */
+    public record AccountRow(long id, String email, String name, Set<Role> roles, boolean showName,
+                             java.time.Instant created) {
+    }
+
+    /** Every account, by id. */
+    public List<AccountRow> list() {
+        return jdbc.withConnection(c -> {
+            List<AccountRow> rows = new ArrayList<>();
+            for (Object[] r : Jdbc.query(c, "SELECT id, email, name, show_name, created_at FROM accounts ORDER BY id",
+                    rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                            Jdbc.instant(rs, "created_at")})) {
+                long id = (Long) r[0];
+                rows.add(new AccountRow(id, (String) r[1], (String) r[2], caller(c, id).roles(), (Boolean) r[3],
+                        (java.time.Instant) r[4]));
+            }
+            return rows;
+        });
+    }
+
+    /** The account's display name, if the account exists. */
+    public Optional<String> name(long accountId) {
+        return jdbc.queryOne("SELECT name FROM accounts WHERE id = ?", rs -> rs.getString(1), accountId);
+    }
+
+    /** Whether the account's name may appear on the leaderboard and in the statistics export. */
+    public boolean showsName(long accountId) {
+        return jdbc.queryOne("SELECT show_name FROM accounts WHERE id = ?", rs -> rs.getBoolean(1), accountId)
+                .orElse(false);
+    }
+
+    public void setShowName(long accountId, boolean show) {
+        jdbc.update("UPDATE accounts SET show_name = ? WHERE id = ?", show, accountId);
+    }
+
+    /**
+     * Replaces the account's roles; volunteer is always kept.
+     *
+     * @throws org.sparecycles.server.error.NotFoundException for an unknown account
+     */
+    public void setRoles(long accountId, Set<Role> roles) {
+        Set<Role> all = EnumSet.of(Role.VOLUNTEER);
+        all.addAll(roles);
+        jdbc.inTransaction(c -> {
+            if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM accounts WHERE id = ?", accountId) == 0) {
+                throw new org.sparecycles.server.error.NotFoundException("not_found", "no account " + accountId);
+            }
+            Jdbc.update(c, "DELETE FROM account_roles WHERE account_id = ?", accountId);
+            for (Role role : all) {
+                Jdbc.update(c, "INSERT INTO account_roles (account_id, role) VALUES (?, ?)", accountId, role);
+            }
+            return null;
+        });
     }
 
     private AccountSession session(long id, String authenticator) {

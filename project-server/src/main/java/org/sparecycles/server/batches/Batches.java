@@ -140,6 +140,41 @@ public final class Batches {
         }
     }
 
+    /**
+     * Aborts a batch: every work unit not finished fails with the reason "batch aborted", unsent results are
+     * dropped, and hosts holding results are told to cancel them at their next request. Merged files stay.
+     *
+     * @return false when the batch was not in progress
+     */
+    public boolean abort(Caller caller, long batchId) {
+        checkAccess(caller, batchId);
+        Instant now = clock.instant();
+        return jdbc.inTransaction(c -> {
+            if (Jdbc.update(c, "UPDATE batches SET state = 'ABORTED', completed_at = ? WHERE id = ?"
+                    + " AND state = 'IN_PROGRESS'", now, batchId) == 0) {
+                return false;
+            }
+            for (long wu : Jdbc.query(c, "SELECT id FROM work_units WHERE batch_id = ? AND state NOT IN ('DONE', 'FAILED')",
+                    rs -> rs.getLong(1), batchId)) {
+                org.sparecycles.server.lifecycle.WorkUnitTransitions.failed(c, wu, "batch aborted by its owner", now);
+                org.sparecycles.server.lifecycle.ResultTransitions.unsentNotNeeded(c, wu);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Retires a finished (DONE or ABORTED) batch: the researcher has what they need; it leaves the list of active
+     * batches. Results stay downloadable.
+     *
+     * @return false when the batch is still in progress or already retired
+     */
+    public boolean retire(Caller caller, long batchId) {
+        checkAccess(caller, batchId);
+        return jdbc.update("UPDATE batches SET state = 'RETIRED' WHERE id = ? AND state IN ('DONE', 'ABORTED')",
+                batchId) == 1;
+    }
+
     /** The merged results as JSON ({@code results.json}); files not finished yet show {@code "pending": true}. */
     public byte[] resultsJson(long batchId) {
         BatchStatus s = status(batchId);

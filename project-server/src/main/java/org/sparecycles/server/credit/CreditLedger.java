@@ -6,7 +6,8 @@ import java.time.Instant;
 import org.sparecycles.server.db.Jdbc;
 
 /**
- * Adds granted credit to a host and its account: total and recent average. Called inside the validator's
+ * Adds granted credit to a host and its account: total and recent average, and logs the grant (for the charts
+ * of credit per day). Called inside the validator's
  * transaction, right after the guarded VALID transition, so a result is credited exactly once.
  */
 public final class CreditLedger {
@@ -21,6 +22,8 @@ public final class CreditLedger {
         long account = Jdbc.queryLong(c, "SELECT account_id FROM hosts WHERE id = ?", hostId);
         add(c, "hosts", hostId, amount, now);
         add(c, "accounts", account, amount, now);
+        Jdbc.update(c, "INSERT INTO credit_grants (host_id, account_id, amount, granted_at) VALUES (?, ?, ?, ?)",
+                hostId, account, amount, now);
     }
 
     private static void add(Connection c, String table, long id, double amount, Instant now) throws SQLException {

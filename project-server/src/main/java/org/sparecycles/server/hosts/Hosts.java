@@ -55,6 +55,16 @@ public final class Hosts {
                 rs -> new Host(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getDouble(4)), hostId);
     }
 
+    /** True when an admin blocked the host: it gets no new work. */
+    public boolean isBlocked(long hostId) {
+        return jdbc.queryOne("SELECT blocked FROM hosts WHERE id = ?", rs -> rs.getBoolean(1), hostId).orElse(false);
+    }
+
+    /** Blocks or unblocks a host; false when there is no such host. */
+    public boolean setBlocked(long hostId, boolean blocked) {
+        return jdbc.update("UPDATE hosts SET blocked = ? WHERE id = ?", blocked, hostId) == 1;
+    }
+
     private static String cut(String s, int max) {
         String v = s == null ? "" : s.trim();
         return v.length() > max ? v.substring(0, max) : v;

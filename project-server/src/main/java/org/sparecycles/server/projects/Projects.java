@@ -39,6 +39,26 @@ public final class Projects {
      * @throws InvalidRequestException when the name is missing or a field is too long
      */
     public ProjectInfo create(long ownerAccountId, String name, String description) {
+        check(name, description, "created");
+        long id = jdbc.inTransaction(c -> Jdbc.insert(c,
+                "INSERT INTO projects (owner_id, name, description, created_at) VALUES (?, ?, ?, ?)",
+                ownerAccountId, name.trim(), description == null ? "" : description.trim(), clock.instant()));
+        return find(id).orElseThrow();
+    }
+
+    /**
+     * Changes the name and description volunteers see.
+     *
+     * @throws InvalidRequestException when the name is missing or a field is too long
+     */
+    public ProjectInfo update(long id, String name, String description) {
+        check(name, description, "changed");
+        jdbc.update("UPDATE projects SET name = ?, description = ? WHERE id = ?", name.trim(),
+                description == null ? "" : description.trim(), id);
+        return find(id).orElseThrow();
+    }
+
+    private static void check(String name, String description, String what) {
         List<String> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
             problems.add("name: missing");
@@ -48,11 +68,7 @@ public final class Projects {
         if (description != null && description.length() > 4000) {
             problems.add("description: must have at most 4000 characters");
         }
-        InvalidRequestException.throwIfAny("invalid_project", "the project cannot be created", problems);
-        long id = jdbc.inTransaction(c -> Jdbc.insert(c,
-                "INSERT INTO projects (owner_id, name, description, created_at) VALUES (?, ?, ?, ?)",
-                ownerAccountId, name.trim(), description == null ? "" : description.trim(), clock.instant()));
-        return find(id).orElseThrow();
+        InvalidRequestException.throwIfAny("invalid_project", "the project cannot be " + what, problems);
     }
 
     /** All projects, oldest first. */
@@ -62,6 +78,12 @@ public final class Projects {
 
     public Optional<ProjectInfo> find(long id) {
         return jdbc.queryOne("SELECT id, name, description FROM projects WHERE id = ?", this::info, id);
+    }
+
+    /** The projects an account owns, oldest first. */
+    public List<ProjectInfo> ownedBy(long accountId) {
+        return jdbc.query("SELECT id, name, description FROM projects WHERE owner_id = ? ORDER BY id", this::info,
+                accountId);
     }
 
     /** The owner of a project, if the project exists. */

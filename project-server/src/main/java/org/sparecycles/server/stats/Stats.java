@@ -59,6 +59,29 @@ public final class Stats {
                         recent(rs, now), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10)));
     }
 
+    /** One leaderboard line: the name only when the account opted in, otherwise null. */
+    public record Standing(int rank, long accountId, String publicName, double totalCredit, double recentCredit) {
+        /** What others see: the opted-in name or an anonymous label. */
+        public String shown() {
+            return publicName != null ? publicName : "anonymous volunteer #" + accountId;
+        }
+    }
+
+    /** Accounts with credit, by total credit, at most {@code limit}; names only of those who opted in. */
+    public List<Standing> leaderboard(int limit) {
+        Instant now = clock.instant();
+        int[] rank = {0};
+        return jdbc.query("SELECT id, name, show_name, total_credit, recent_credit, recent_credit_at FROM accounts"
+                + " WHERE total_credit > 0 ORDER BY total_credit DESC, id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                rs -> new Standing(++rank[0], rs.getLong(1), rs.getBoolean(3) ? rs.getString(2) : null, rs.getDouble(4),
+                        recent(rs, now)));
+    }
+
+    /** One account's figures, if it exists. */
+    public java.util.Optional<AccountStats> account(long accountId) {
+        return accounts().stream().filter(a -> a.accountId() == accountId).findFirst();
+    }
+
     private static double recent(ResultSet rs, Instant now) throws SQLException {
         return CreditRules.decayed(rs.getDouble(5), Jdbc.instant(rs, "recent_credit_at"), now);
     }

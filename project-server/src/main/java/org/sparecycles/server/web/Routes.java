@@ -4,12 +4,14 @@ import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.HttpString;
 import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.workunits.protocol.ApiError;
 
 /**
- * The route table of API v1. Every endpoint runs blocking on a worker thread, and every exception it throws is
- * answered by {@link ErrorResponses}.
+ * The route table: API v1 under {@value #API}, and the web UI's pages everywhere else. Every handler runs
+ * blocking on a worker thread; every exception an API endpoint throws is answered by {@link ErrorResponses}
+ * (pages answer their own errors, as HTML).
  */
 public final class Routes {
     /** Prefix of every API path. */
@@ -17,11 +19,19 @@ public final class Routes {
 
     private final RoutingHandler routing = Handlers.routing();
     private final Accounts accounts;
+    private HttpHandler pageFallback;
 
     public Routes(Accounts accounts) {
         this.accounts = accounts;
-        routing.setFallbackHandler(exchange -> ErrorResponses.write(exchange, 404,
-                new ApiError("not_found", "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath())));
+        routing.setFallbackHandler(exchange -> {
+            if (pageFallback != null && !exchange.getRequestPath().startsWith(API + "/")
+                    && !exchange.getRequestPath().equals(API)) {
+                pageFallback.handleRequest(exchange);
+                return;
+            }
+            ErrorResponses.write(exchange, 404,
+                new ApiError("not_found", "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath()));
+        });
         routing.setInvalidMethodHandler(exchange -> ErrorResponses.write(exchange, 405,
                 new ApiError("method_not_allowed", exchange.getRequestMethod() + " is not allowed on "
                         + exchange.getRequestPath())));
@@ -39,6 +49,18 @@ public final class Routes {
 
     public Routes put(String path, Endpoint endpoint) {
         routing.put(API + path, wrap(endpoint));
+        return this;
+    }
+
+    /** A web UI route outside the API prefix; the handler answers its own errors. */
+    public Routes page(HttpString method, String path, HttpHandler handler) {
+        routing.add(method, path, handler);
+        return this;
+    }
+
+    /** What answers a path outside the API that no route matches (the web UI's 404 page). */
+    public Routes pageFallback(HttpHandler handler) {
+        this.pageFallback = handler;
         return this;
     }
 

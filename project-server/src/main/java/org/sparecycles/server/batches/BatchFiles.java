@@ -1,0 +1,42 @@
+package org.sparecycles.server.batches;
+
+import java.util.List;
+import java.util.Optional;
+import org.sparecycles.server.db.Jdbc;
+
+/** A batch's input files with the state of their work units, for the batch page. Thread-safe. */
+public final class BatchFiles {
+    private final Jdbc jdbc;
+
+    public BatchFiles(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * One input file. {@code outputSha256} is its merged canonical result once the work unit is DONE;
+     * {@code error} the work unit's failure reason.
+     */
+    public record FileRow(int seq, String name, String sha256, long sizeBytes, long workUnitId, String state,
+                          String outputSha256, String error) {
+        public boolean merged() {
+            return outputSha256 != null;
+        }
+    }
+
+    private static final String SELECT = "SELECT f.seq, f.name, f.sha256, f.size_bytes, f.work_unit_id, w.state,"
+            + " f.output_sha256, w.error_reason FROM batch_files f JOIN work_units w ON w.id = f.work_unit_id";
+
+    /** Every file of the batch in submission order. */
+    public List<FileRow> list(long batchId) {
+        return jdbc.query(SELECT + " WHERE f.batch_id = ? ORDER BY f.seq", BatchFiles::row, batchId);
+    }
+
+    public Optional<FileRow> find(long batchId, int seq) {
+        return jdbc.queryOne(SELECT + " WHERE f.batch_id = ? AND f.seq = ?", BatchFiles::row, batchId, seq);
+    }
+
+    private static FileRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new FileRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getString(6), rs.getString(7), rs.getString(8));
+    }
+}

@@ -1,0 +1,101 @@
+package org.sparecycles.server.web.ui;
+
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.stats.Activity;
+import org.sparecycles.server.stats.CreditFigures;
+import org.sparecycles.server.stats.HostFigures;
+import org.sparecycles.server.stats.Stats;
+import org.sparecycles.server.stats.ValidationFigures;
+
+/** The admin's pages: dashboard, validation, credit, hosts (block/unblock) and accounts (roles). */
+final class AdminPages {
+    static final int TOP = 10;
+
+    private AdminPages() {
+    }
+
+    static void register(WebUi ui) {
+        WebUi.Services s = ui.services();
+        Activity activity = new Activity(s.jdbc(), s.clock());
+        HostFigures hosts = new HostFigures(s.jdbc(), s.clock());
+        ui.get("/admin", ex -> {
+            ex.require(Role.ADMIN);
+            ex.render(200, "admin/dashboard.jte", "queues", activity.queues(), "perHour", activity.resultsPerHour(24),
+                    "runs", s.backgroundRuns().get());
+        });
+        ui.get("/admin/validation", ex -> {
+            ex.require(Role.ADMIN);
+            ValidationFigures v = new ValidationFigures(s.jdbc());
+            ex.render(200, "admin/validation.jte", "byApp", v.byApp(), "byBatch", v.byBatch());
+        });
+        ui.get("/admin/credit", ex -> {
+            ex.require(Role.ADMIN);
+            long wu = ex.queryLong("workunit", 0);
+            if (wu > 0) {
+                ex.redirect("/admin/credit/workunits/" + wu);
+                return;
+            }
+            List<Stats.AccountStats> accounts = s.stats().accounts();
+            List<Stats.HostStats> all = s.stats().hosts();
+            ex.render(200, "admin/credit.jte", "perDay", activity.creditPerDay(30, null),
+                    "accountsByTotal", top(accounts, Comparator.comparingDouble(Stats.AccountStats::totalCredit)),
+                    "accountsByRecent", top(accounts, Comparator.comparingDouble(Stats.AccountStats::recentCredit)),
+                    "hostsByTotal", top(all, Comparator.comparingDouble(Stats.HostStats::totalCredit)),
+                    "hostsByRecent", top(all, Comparator.comparingDouble(Stats.HostStats::recentCredit)));
+        });
+        ui.get("/admin/credit/workunits/{id}", ex -> {
+            ex.require(Role.ADMIN);
+            long id = ex.pathLong("id");
+            var breakdown = new CreditFigures(s.jdbc()).workUnit(id)
+                    .orElseThrow(() -> new NotFoundException("not_found", "no work unit " + id));
+            ex.render(200, "admin/workunit.jte", "wu", breakdown);
+        });
+        ui.get("/admin/hosts", ex -> {
+            ex.require(Role.ADMIN);
+            ex.render(200, "admin/hosts.jte", "hosts", hosts.hosts(null));
+        });
+        ui.post("/admin/hosts/{id}/block", ex -> block(ui, ex, true));
+        ui.post("/admin/hosts/{id}/unblock", ex -> block(ui, ex, false));
+        ui.get("/admin/accounts", ex -> {
+            ex.require(Role.ADMIN);
+            ex.render(200, "admin/accounts.jte", "accounts", s.accounts().list());
+        });
+        ui.post("/admin/accounts/{id}/roles", ex -> {
+            Caller admin = ex.require(Role.ADMIN);
+            Form form = ex.form();
+            long id = ex.pathLong("id");
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            for (String r : form.all("role")) {
+                roles.add(Role.fromWire(r).orElseThrow(() ->
+                        new InvalidRequestException("invalid_request", "role: unknown role '" + r + "'")));
+            }
+            if (id == admin.accountId() && !roles.contains(Role.ADMIN)) {
+                throw new InvalidRequestException("invalid_request",
+                        "you cannot take the admin role from yourself; ask another admin");
+            }
+            s.accounts().setRoles(id, roles);
+            ex.redirect("/admin/accounts#account-" + id);
+        });
+    }
+
+    private static void block(WebUi ui, WebExchange ex, boolean blocked) throws Exception {
+        ex.require(Role.ADMIN);
+        ex.form();
+        long id = ex.pathLong("id");
+        if (!ui.services().hosts().setBlocked(id, blocked)) {
+            throw new NotFoundException("not_found", "no host " + id);
+        }
+        ex.redirect("/admin/hosts#host-" + id);
+    }
+
+    private static <T> List<T> top(List<T> rows, Comparator<T> by) {
+        return rows.stream().sorted(by.reversed()).limit(TOP).toList();
+    }
+}

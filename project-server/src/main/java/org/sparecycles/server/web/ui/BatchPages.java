@@ -1,0 +1,196 @@
+package org.sparecycles.server.web.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.batches.BatchFiles;
+import org.sparecycles.server.batches.Batches;
+import org.sparecycles.server.batches.InputFiles;
+import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.workunits.app.AppException;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.app.InvalidParametersException;
+import org.sparecycles.workunits.app.ScienceApp;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.BatchStatus;
+import org.sparecycles.workunits.protocol.BatchSubmission;
+import org.sparecycles.workunits.protocol.ProjectInfo;
+import org.sparecycles.workunits.protocol.RedundancyPolicy;
+
+/**
+ * The researcher's pages: the list of their batches, the new-batch form with its parameter fields and preview,
+ * the batch page with live progress, results, downloads and outlined images, abort and retire.
+ */
+final class BatchPages {
+    private BatchPages() {
+    }
+
+    static void register(WebUi ui) {
+        WebUi.Services s = ui.services();
+        Batches batches = s.batches();
+        BatchFiles files = new BatchFiles(s.jdbc());
+        ui.get("/batches", ex -> ex.render(200, "batches/list.jte", "batches", batches.list(ex.require(Role.RESEARCHER))));
+        ui.get("/batches/new", ex -> {
+            Caller caller = ex.require(Role.RESEARCHER);
+            BatchDraft draft = new BatchDraft(ex.queryLong("project", 0), "", "", Map.of(), 2, 2, 24);
+            newForm(ex, ui, caller, draft, List.of(), 200);
+        });
+        ui.get("/batches/new/parameters", ex -> {
+            ex.require(Role.RESEARCHER);
+            ex.render(200, "batches/parameters.jte", "app", app(ui, ex.param("app")), "values", Map.of());
+        });
+        ui.post("/batches/preview", ex -> {
+            ex.require(Role.RESEARCHER);
+            preview(ui, ex, ex.form());
+        });
+        ui.post("/batches", ex -> submit(ui, ex));
+        ui.get("/batches/{id}", ex -> {
+            BatchStatus status = owned(ex, batches);
+            ex.render(200, "batches/page.jte", "view", view(ui, files, status));
+        });
+        ui.get("/batches/{id}/progress", ex -> {
+            BatchStatus status = owned(ex, batches);
+            ex.render(200, "batches/progress.jte", "view", view(ui, files, status));
+        });
+        ui.get("/batches/{id}/results.csv", ex -> {
+            BatchStatus status = owned(ex, batches);
+            ex.header("Content-Disposition", "attachment; filename=\"batch-" + status.id() + "-results.csv\"");
+            ex.bytes(200, "text/csv; charset=utf-8", batches.resultsCsv(status.id()));
+        });
+        ui.get("/batches/{id}/results.json", ex -> {
+            BatchStatus status = owned(ex, batches);
+            ex.header("Content-Disposition", "attachment; filename=\"batch-" + status.id() + "-results.json\"");
+            ex.bytes(200, "application/json; charset=utf-8", batches.resultsJson(status.id()));
+        });
+        ui.get("/batches/{id}/files/{seq}/outlined.png", ex -> {
+            BatchStatus status = owned(ex, batches);
+            int seq = (int) ex.pathLong("seq");
+            BatchFiles.FileRow row = files.find(status.id(), seq)
+                    .orElseThrow(() -> new NotFoundException("not_found", "no file " + seq + " in batch " + status.id()));
+            JsonNode output = row.merged() ? Json.mapper().readTree(s.files().read(row.outputSha256())) : null;
+            ex.header("Cache-Control", row.merged() ? "private, max-age=86400" : "no-store");
+            ex.bytes(200, "image/png", OutlinedImage.png(row.name(), s.files().read(row.sha256()), output));
+        });
+        ui.post("/batches/{id}/abort", ex -> {
+            Caller caller = ex.require(Role.RESEARCHER);
+            ex.form();
+            batches.abort(caller, ex.pathLong("id"));
+            ex.redirect("/batches/" + ex.pathLong("id"));
+        });
+        ui.post("/batches/{id}/retire", ex -> {
+            Caller caller = ex.require(Role.RESEARCHER);
+            ex.form();
+            batches.retire(caller, ex.pathLong("id"));
+            ex.redirect("/batches/" + ex.pathLong("id"));
+        });
+    }
+
+    private static BatchView view(WebUi ui, BatchFiles files, BatchStatus status) throws Exception {
+        return BatchView.of(status, files.list(status.id()), ui.services().files(), ui.clock().instant());
+    }
+
+    private static BatchStatus owned(WebExchange ex, Batches batches) {
+        Caller caller = ex.require(Role.RESEARCHER);
+        long id = ex.pathLong("id");
+        batches.checkAccess(caller, id);
+        return batches.status(id);
+    }
+
+    private static void newForm(WebExchange ex, WebUi ui, Caller caller, BatchDraft draft, List<String> problems, int status)
+            throws Exception {
+        List<ProjectInfo> projects = caller.isAdmin() ? ui.services().projects().list()
+                : ui.services().projects().ownedBy(caller.accountId());
+        List<ScienceApp> apps = List.copyOf(ui.services().apps().all());
+        ScienceApp app = draft.app().isEmpty() ? apps.get(0) : app(ui, draft.app());
+        ex.render(status, "batches/new.jte", "projects", projects, "apps", apps, "app", app, "draft", draft,
+                "problems", problems);
+    }
+
+    private static ScienceApp app(WebUi ui, String id) {
+        return ui.services().apps().find(id)
+                .orElseThrow(() -> new InvalidRequestException("invalid_request", "app: unknown app '" + id + "'"));
+    }
+
+    private static BatchDraft draft(Form form) {
+        Integer quorum = form.integer("min_quorum", 2);
+        Integer target = form.integer("target_results", 2);
+        Integer hours = form.integer("deadline_hours", 24);
+        long project;
+        try {
+            project = Long.parseLong(form.text("project"));
+        } catch (NumberFormatException e) {
+            project = 0;
+        }
+        return new BatchDraft(project, form.text("name"), form.text("app"), form.withPrefix("param."),
+                quorum == null ? -1 : quorum, target == null ? -1 : target, hours == null ? -1 : hours);
+    }
+
+    private static void submit(WebUi ui, WebExchange ex) throws Exception {
+        Caller caller = ex.require(Role.RESEARCHER);
+        Form form = ex.form();
+        BatchDraft draft = draft(form);
+        List<String> problems = new ArrayList<>();
+        if (draft.minQuorum() < 0 || draft.targetResults() < 0 || draft.deadlineHours() < 0) {
+            problems.add("redundancy and deadline: whole numbers, please");
+        }
+        if (draft.deadlineHours() == 0) {
+            problems.add("deadline: at least 1 hour");
+        }
+        List<InputFile> inputs = inputs(form, problems);
+        RedundancyPolicy policy = new RedundancyPolicy(Math.max(draft.minQuorum(), 0), Math.max(draft.targetResults(), 0),
+                0, 0, Math.max(draft.deadlineHours(), 0) * 3600L);
+        BatchSubmission submission = new BatchSubmission(draft.projectId(), draft.name(), draft.app(), draft.parameters(),
+                policy, 1);
+        try {
+            if (draft.projectId() == 0) {
+                problems.add("project: choose one (create a project first if you have none)");
+            }
+            BatchStatus status = ui.services().batches().submit(caller.accountId(), submission, inputs, problems);
+            ex.redirect("/batches/" + status.id());
+        } catch (InvalidRequestException e) {
+            newForm(ex, ui, caller, draft, e.problems(), 400);
+        }
+    }
+
+    /** The uploaded files, zips unpacked; problems with a zip are added to {@code problems}. */
+    private static List<InputFile> inputs(Form form, List<String> problems) throws Exception {
+        List<InputFile> inputs = new ArrayList<>();
+        long[] budget = {Long.MAX_VALUE / 2}; // the request size limit already bounds the upload
+        for (Form.Upload u : form.uploads("files")) {
+            InputFiles.add(u.fileName(), new ByteArrayInputStream(u.content()), inputs, problems, budget);
+        }
+        return inputs;
+    }
+
+    /** Runs the app on the first uploaded image and shows what it found, outlined. */
+    private static void preview(WebUi ui, WebExchange ex, Form form) throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<InputFile> inputs = inputs(form, problems);
+        ScienceApp app = app(ui, form.text("app"));
+        String image = null;
+        ObjectNode result = null;
+        if (inputs.isEmpty()) {
+            problems.add("files: choose at least one image to preview");
+        } else {
+            InputFile first = inputs.get(0);
+            try {
+                result = app.analyze(first, app.parseParameters(form.withPrefix("param.")));
+                image = "data:image/png;base64," + Base64.getEncoder().encodeToString(
+                        OutlinedImage.png(first.name(), first.content(), result));
+            } catch (InvalidParametersException e) {
+                e.problems().forEach(p -> problems.add("parameter " + p));
+            } catch (AppException | org.sparecycles.workunits.image.ImageDecodingException e) {
+                problems.add(String.valueOf(e.getMessage()));
+            }
+        }
+        ex.render(200, "batches/preview.jte", "file", inputs.isEmpty() ? "" : inputs.get(0).name(), "fileCount",
+                inputs.size(), "result", result, "image", image, "problems", problems);
+    }
+}

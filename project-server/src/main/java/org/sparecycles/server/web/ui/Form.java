@@ -1,0 +1,68 @@
+package org.sparecycles.server.web.ui;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A posted form: its text fields and its uploaded files, in the order sent. */
+public final class Form {
+    /** One uploaded file part. */
+    public record Upload(String field, String fileName, byte[] content) {
+    }
+
+    private final Map<String, List<String>> fields = new LinkedHashMap<>();
+    private final List<Upload> uploads = new ArrayList<>();
+
+    void add(String field, String value) {
+        fields.computeIfAbsent(field, k -> new ArrayList<>()).add(value);
+    }
+
+    void add(Upload upload) {
+        uploads.add(upload);
+    }
+
+    /** The first value of a field, trimmed, or the empty string. */
+    public String text(String field) {
+        List<String> values = fields.get(field);
+        return values == null || values.isEmpty() ? "" : values.get(0).trim();
+    }
+
+    /** Every value of a field (checkboxes). */
+    public List<String> all(String field) {
+        return fields.getOrDefault(field, List.of());
+    }
+
+    public boolean has(String field) {
+        return fields.containsKey(field);
+    }
+
+    /** An integer field; {@code fallback} when empty; null when it is not a whole number. */
+    public Integer integer(String field, int fallback) {
+        String t = text(field);
+        if (t.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Fields whose names start with {@code prefix}, with the prefix removed. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !v.isEmpty()) {
+                out.put(k.substring(prefix.length()), v.get(0).trim());
+            }
+        });
+        return out;
+    }
+
+    /** Uploaded files of a field that carry content (browsers send an empty part when none was chosen). */
+    public List<Upload> uploads(String field) {
+        return uploads.stream().filter(u -> u.field().equals(field) && u.content().length > 0).toList();
+    }
+}
