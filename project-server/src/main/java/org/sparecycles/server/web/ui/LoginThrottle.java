@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down password guessing: after {@value #FREE_FAILURES} failed log-ins for one e-mail address or from one
- * network address, each further attempt must wait 2, 4, 8, ... seconds (at most {@link #MAX_WAIT}) after the last
- * failure. A success clears the e-mail's count. In memory: a restart forgets, which costs a guesser nothing it
+ * Slows down password guessing: after {@value #FREE_FAILURES} failed log-ins for one e-mail address (or
+ * {@value #FREE_FAILURES_PER_ADDRESS} from one network address, which many people may share behind NAT), each
+ * further attempt must wait 2, 4, 8, ... seconds (at most {@link #MAX_WAIT}) after the last failure. A success clears the e-mail's count. In memory: a restart forgets, which costs a guesser nothing it
  * could not get by waiting. Thread-safe.
  */
 final class LoginThrottle {
     static final int FREE_FAILURES = 3;
+    static final int FREE_FAILURES_PER_ADDRESS = 20;
     static final Duration MAX_WAIT = Duration.ofMinutes(15);
     private static final int MAX_ENTRIES = 100_000;
 
@@ -31,8 +32,8 @@ final class LoginThrottle {
     /** How long the caller must still wait before trying again; zero when it may try now. */
     Duration waitFor(String email, String address) {
         Instant now = clock.instant();
-        Duration a = remaining(failures.get(emailKey(email)), now);
-        Duration b = remaining(failures.get("ip:" + address), now);
+        Duration a = remaining(failures.get(emailKey(email)), FREE_FAILURES, now);
+        Duration b = remaining(failures.get("ip:" + address), FREE_FAILURES_PER_ADDRESS, now);
         return a.compareTo(b) >= 0 ? a : b;
     }
 
@@ -49,11 +50,11 @@ final class LoginThrottle {
         failures.remove(emailKey(email));
     }
 
-    private static Duration remaining(Failures f, Instant now) {
-        if (f == null || f.count() < FREE_FAILURES) {
+    private static Duration remaining(Failures f, int free, Instant now) {
+        if (f == null || f.count() < free) {
             return Duration.ZERO;
         }
-        int exponent = Math.min(f.count() - FREE_FAILURES + 1, 20);
+        int exponent = Math.min(f.count() - free + 1, 20);
         Duration wait = Duration.ofSeconds(1L << exponent);
         if (wait.compareTo(MAX_WAIT) > 0) {
             wait = MAX_WAIT;
