@@ -79,7 +79,7 @@ class WebUiBrowserTest {
         }
         assertTrue(browser.driver.findElements(By.linkText("Admin")).isEmpty(), "no admin link for a volunteer");
         browser.open("/account");
-        assertEquals("0.00", browser.text("total-credit"));
+        assertEquals("0.00", browser.text("total-credit"), "a new volunteer has no credit");
     }
 
     @Test
