@@ -12,13 +12,14 @@ import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.config.DataDirs;
 import org.sparecycles.client.engine.ClientEngine;
 import org.sparecycles.client.events.EventLog;
+import org.sparecycles.client.manager.ManagerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The client's command line. {@code --headless} runs the engine without a UI, printing the event log to stdout;
- * the desktop UI is not in this build yet. Exit codes: 0 stopped cleanly (SIGTERM, Ctrl-C), 1 the engine failed
+ * without it the JavaFX desktop app opens (over its own data directory layout, see {@code docs/client.md}). Exit codes: 0 stopped cleanly (SIGTERM, Ctrl-C), 1 the engine failed
  * (data directory in use, account refused, ...), 2 bad command line.
  */
 @Command(name = "sparecycles-client", mixinStandardHelpOptions = true, versionProvider = ClientMain.Version.class,
@@ -28,7 +29,8 @@ public final class ClientMain implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    @Option(names = "--headless", description = "Run without the desktop UI (required in this build).")
+    @Option(names = "--headless", description = "Run without the desktop UI (needs --server, --email, --password);"
+            + " without it the desktop app opens.")
     boolean headless;
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:" + ClientConfig.ENV_SERVER + "}",
@@ -94,8 +96,7 @@ public final class ClientMain implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = new PrintWriter(System.err, true);
         if (!headless) {
-            err.println("The desktop UI is not in this build yet: run with --headless (see --help).");
-            return EXIT_USAGE;
+            return desktop(err);
         }
         ClientConfig config;
         try {
@@ -126,6 +127,25 @@ public final class ClientMain implements Callable<Integer> {
         } catch (CompletionException e) {
             err.println("error: " + e.getCause().getMessage());
             engine.close();
+            return EXIT_FAILED;
+        }
+    }
+
+    /**
+     * Opens the desktop app over the manager (several attachments, preferences, idle detection). Its own class,
+     * so headless runs never load JavaFX.
+     */
+    private int desktop(PrintWriter err) {
+        Path dir = dataDir != null ? dataDir : DataDirs.defaultDir();
+        ManagerOptions options = ManagerOptions.defaults(dir).withTaskDelay(Duration.ofMillis(taskDelayMs));
+        if (cores != null) {
+            options = options.withCores(cores);
+        }
+        try {
+            org.sparecycles.client.ui.DesktopLauncher.run(options);
+            return 0;
+        } catch (RuntimeException | LinkageError e) {
+            err.println("error: cannot open the desktop app (" + e.getMessage() + "); use --headless without a display");
             return EXIT_FAILED;
         }
     }

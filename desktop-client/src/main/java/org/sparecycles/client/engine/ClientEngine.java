@@ -92,6 +92,13 @@ public final class ClientEngine implements AutoCloseable {
     private List<String> lastServerMessages = List.of();
     private ScheduledFuture<?> wake;
     private volatile EngineSnapshot snapshot;
+    private EngineSettings settings;
+    private Instant holdSince = Instant.EPOCH;
+    private final Set<Long> paused = new HashSet<>();
+    private final Set<Long> suspendedByYou = new HashSet<>();
+    private final Map<Long, String> holds = new HashMap<>();
+    private final Map<Long, Double> elapsed = new HashMap<>();
+    private Instant lastRefresh;
 
     private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
             throws IOException {
@@ -110,7 +117,9 @@ public final class ClientEngine implements AutoCloseable {
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         this.loop = new EngineLoop(e -> events.add("client", "internal error: " + e));
         this.transfers = new Transfers(backoff);
-        this.snapshot = Snapshots.of(source, state, progress, List.of(), null, "starting");
+        this.settings = EngineSettings.unrestricted(config.cores(), config.minBuffer(), config.extraTasks());
+        this.snapshot = Snapshots.of(source, state, new Snapshots.Running(Map.of(), Map.of(), Map.of()), List.of(),
+                Map.of(), null, "starting", null);
     }
 
     /**
@@ -154,6 +163,90 @@ public final class ClientEngine implements AutoCloseable {
     /** The latest snapshot; never null. */
     public EngineSnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Changes what the engine may do (see {@link EngineSettings}); applied at once: held tasks are stopped in place
+     * (or, with {@code pauseAfterCheckpoint}, after their next checkpoint), allowed ones continue.
+     */
+    public void apply(EngineSettings next) {
+        Objects.requireNonNull(next, "settings");
+        loop.post(() -> {
+            if (next.equals(settings)) {
+                return;
+            }
+            if (settings.hold() == null && next.hold() != null
+                    || !settings.pauseAfterCheckpoint() && next.pauseAfterCheckpoint()) {
+                holdSince = clock.instant();
+            }
+            settings = next;
+            tick();
+        });
+    }
+
+    /** The settings last applied. */
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /** Holds one task (running or ready) until {@link #resumeTask}; its worker is stopped in place. */
+    public void suspendTask(long resultId) {
+        loop.post(() -> {
+            if (state.task(resultId).map(t -> t.state().isQueued()).orElse(false) && suspendedByYou.add(resultId)) {
+                events.add(source, "task " + resultId + " suspended by you");
+                tick();
+            }
+        });
+    }
+
+    public void resumeTask(long resultId) {
+        loop.post(() -> {
+            if (suspendedByYou.remove(resultId)) {
+                events.add(source, "task " + resultId + " resumed by you");
+                tick();
+            }
+        });
+    }
+
+    /** Gives a task up: its worker is stopped and the server told (a client error, so it sends a replica). */
+    public void abortTask(long resultId) {
+        loop.post(() -> {
+            TaskRecord t = state.task(resultId).orElse(null);
+            if (t == null || !t.state().isActive() || t.state() == TaskState.READY_TO_REPORT) {
+                return;
+            }
+            stopWorker(resultId);
+            if (t.state() == TaskState.RUNNING && t.slot() >= 0) {
+                try {
+                    slots.slot(t.slot()).clear();
+                } catch (IOException e) {
+                    // cleared again before the slot is reused
+                }
+            }
+            transfers.done(resultId);
+            suspendedByYou.remove(resultId);
+            deleteQuietly(outputs.resolve(resultId + ".json"));
+            events.add(source, "task " + resultId + " aborted by you");
+            failTask(resultId, "aborted by the volunteer");
+            tick();
+        });
+    }
+
+    /** Contacts the server now (reports, and asks for work if some is wanted), ignoring waits and backoff. */
+    public void updateNow() {
+        loop.post(() -> {
+            nextWorkRequest = Instant.EPOCH;
+            backoffUntil = Instant.EPOCH;
+            tick();
+        });
+    }
+
+    /** Retries every transfer that waits after a failure, now. */
+    public void retryTransfers() {
+        loop.post(() -> {
+            transfers.retryNow();
+            tick();
+        });
     }
 
     /** Adds an observer; run the returned handle to remove it. */
@@ -245,6 +338,7 @@ public final class ClientEngine implements AutoCloseable {
             w.stop();
             stopped++;
         }
+        paused.clear();
         workers.clear();
         save();
         events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
@@ -276,34 +370,45 @@ public final class ClientEngine implements AutoCloseable {
                 download(t);
             } else if (t.state() == TaskState.UPLOADING && transfers.mayStart(t.resultId(), now)) {
                 upload(t);
-            } else if (t.state() == TaskState.RUNNING && !workers.containsKey(t.resultId())) {
-                resume(t);
             }
         }
-        startReadyTasks(now);
+        runTasks(now);
         maybeRequest(now);
         scheduleWake(now);
         publish();
     }
 
-    private void startReadyTasks(Instant now) {
-        List<TaskRecord> ready = state.tasks().stream().filter(t -> t.state() == TaskState.READY)
-                .sorted(Comparator.comparing(t -> t.assignment().deadline(),
-                        Comparator.nullsLast(Comparator.naturalOrder())))
-                .toList();
-        for (TaskRecord t : ready) {
+    /** Starts, continues, resumes or holds tasks as {@link RunPlanner} decides. */
+    private void runTasks(Instant now) {
+        for (TaskRecord t : state.tasks()) {
             Instant deadline = t.assignment().deadline();
-            if (deadline != null && now.isAfter(deadline)) {
+            if (t.state() == TaskState.READY && deadline != null && now.isAfter(deadline)) {
                 events.add(source, "deadline passed before start for result " + t.resultId()
                         + "; reporting it as a client error");
                 update(st -> st.updateTask(t.resultId(), r -> r.failed("deadline passed before the task started",
                         0, 0)));
-                continue;
             }
+        }
+        List<TaskRecord> running = state.tasks().stream().filter(t -> t.state() == TaskState.RUNNING).toList();
+        List<TaskRecord> ready = state.tasks().stream().filter(t -> t.state() == TaskState.READY).toList();
+        RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, settings);
+        holds.clear();
+        holds.putAll(plan.held());
+        for (TaskRecord t : running) {
+            long id = t.resultId();
+            WorkerProcess w = workers.get(id);
+            if (plan.run().contains(id)) {
+                if (w == null) {
+                    resume(t);
+                } else if (paused.remove(id)) {
+                    w.proceed();
+                }
+            } else if (w != null && !paused.contains(id)) {
+                hold(t, w);
+            }
+        }
+        for (TaskRecord t : plan.start()) {
             int slot = freeSlot();
-            if (slot < 0) {
-                return;
-            }
             update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
                 WorkerProcess w = slots.startFresh(t, slot);
@@ -313,6 +418,43 @@ public final class ClientEngine implements AutoCloseable {
             } catch (IOException e) {
                 failTask(t.resultId(), "cannot start worker: " + e.getMessage());
             }
+        }
+    }
+
+    /** Stops a running task's worker in place, or (pause after checkpoint, or no signals) once it checkpointed. */
+    private void hold(TaskRecord t, WorkerProcess w) {
+        long id = t.resultId();
+        boolean afterCheckpoint = settings.pauseAfterCheckpoint() && !suspendedByYou.contains(id);
+        if (afterCheckpoint) {
+            if (!checkpointedSince(t, holdSince)) {
+                holds.put(id, "pausing after its next checkpoint");
+                return;
+            }
+            stopWorker(id);
+            events.add(source, "task " + id + " paused after its checkpoint");
+        } else if (w.pause()) {
+            paused.add(id);
+        } else {
+            stopWorker(id); // no signals on this OS: it resumes from its checkpoint
+        }
+    }
+
+    private boolean checkpointedSince(TaskRecord t, Instant since) {
+        Slot slot = slots.slot(t.slot());
+        try {
+            return Files.isRegularFile(slot.resultFile())
+                    || Files.getLastModifiedTime(slot.checkpointFile()).toInstant().isAfter(since);
+        } catch (IOException e) {
+            return false; // no checkpoint yet
+        }
+    }
+
+    /** Stops a worker on purpose (its exit is then ignored); the task stays RUNNING and resumes later. */
+    private void stopWorker(long id) {
+        WorkerProcess w = workers.remove(id);
+        paused.remove(id);
+        if (w != null) {
+            w.stop();
         }
     }
 
@@ -335,15 +477,15 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
+    /** The lowest slot no running task holds (held tasks keep theirs, so there may be more slots than cores). */
     private int freeSlot() {
         Set<Integer> used = state.tasks().stream().filter(t -> t.state() == TaskState.RUNNING)
                 .map(TaskRecord::slot).collect(Collectors.toSet());
-        for (int i = 0; i < config.cores(); i++) {
-            if (!used.contains(i)) {
-                return i;
-            }
+        int i = 0;
+        while (used.contains(i)) {
+            i++;
         }
-        return -1;
+        return i;
     }
 
     // ---------------------------------------------------------------- workers
@@ -359,6 +501,7 @@ public final class ClientEngine implements AutoCloseable {
             return; // stopped on purpose (shutdown, cancel)
         }
         workers.remove(resultId);
+        paused.remove(resultId);
         TaskRecord t = state.task(resultId).orElse(null);
         if (t == null || t.state() != TaskState.RUNNING || stopping) {
             return;
@@ -385,6 +528,7 @@ public final class ClientEngine implements AutoCloseable {
         update(st -> st.updateTask(resultId, r -> r.computed(o.outputSha256(), o.outputSize(), o.cpuSeconds(),
                 o.elapsedSeconds())));
         progress.remove(resultId);
+        elapsed.remove(resultId);
         events.add(source, String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
                 o.elapsedSeconds(), o.cpuSeconds()));
         slot.clear();
@@ -392,6 +536,7 @@ public final class ClientEngine implements AutoCloseable {
 
     private void failTask(long resultId, String message) {
         progress.remove(resultId);
+        elapsed.remove(resultId);
         update(st -> st.updateTask(resultId, r -> r.failed(message, r.cpuSeconds(), r.elapsedSeconds())));
     }
 
@@ -461,22 +606,22 @@ public final class ClientEngine implements AutoCloseable {
                 .filter(t -> t.state().isActive() && t.state() != TaskState.READY_TO_REPORT)
                 .map(TaskRecord::resultId).toList();
         SchedulerRequest request = new SchedulerRequest(state.attachment().hostId(), reports, workSeconds,
-                inProgress);
+                inProgress, settings.projects());
         rpcInFlight = true;
         loop.background(() -> api.schedulerRequest(request),
                 reply -> replied(request, reply), error -> requestFailed(request, error));
     }
 
     private boolean needsWork() {
-        return workSeconds() > 0;
+        return !settings.noNewTasks() && workSeconds() > 0;
     }
 
     private double workSeconds() {
         List<TaskRecord> queued = state.tasks().stream().filter(t -> t.state().isQueued()).toList();
         double queuedSeconds = queued.stream().mapToDouble(t -> Math.max(0, t.assignment().estimatedSeconds())
                 * (1 - progress.getOrDefault(t.resultId(), 0.0))).sum();
-        return WorkFetchPolicy.workSeconds(queued.size(), queuedSeconds, config.cores(), config.extraTasks(),
-                config.minBuffer().toSeconds(), taskSeconds);
+        return WorkFetchPolicy.workSeconds(queued.size(), queuedSeconds, config.cores(), settings.extraTasks(),
+                settings.minBuffer().toSeconds(), taskSeconds);
     }
 
     private void replied(SchedulerRequest request, SchedulerReply reply) {
@@ -607,7 +752,7 @@ public final class ClientEngine implements AutoCloseable {
         if (retry.isPresent()) {
             at = earlier(at, retry.get());
         }
-        if (!workers.isEmpty()) {
+        if (workers.size() > paused.size()) {
             at = earlier(at, now.plus(config.progressRefresh()));
         }
         if (at != null) {
@@ -617,9 +762,15 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     private void refreshAndTick() {
+        Instant now = clock.instant();
+        double seconds = lastRefresh == null ? 0 : Math.min(2.0 * config.progressRefresh().toMillis() / 1000.0,
+                Math.max(0, Duration.between(lastRefresh, now).toMillis() / 1000.0)); // no gap while nothing ran
+        lastRefresh = now;
         for (TaskRecord t : state.tasks()) {
-            if (t.state() == TaskState.RUNNING && workers.containsKey(t.resultId())) {
-                progress.put(t.resultId(), slots.slot(t.slot()).readProgress());
+            long id = t.resultId();
+            if (t.state() == TaskState.RUNNING && workers.containsKey(id) && !paused.contains(id)) {
+                progress.put(id, slots.slot(t.slot()).readProgress());
+                elapsed.merge(id, seconds, Double::sum);
             }
         }
         tick();
@@ -659,7 +810,8 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     private void publish() {
-        EngineSnapshot s = Snapshots.of(source, state, progress, transfers.views(), nextWorkRequest, status());
+        EngineSnapshot s = Snapshots.of(source, state, new Snapshots.Running(progress, elapsed, holds),
+                transfers.views(), transfers.retries(), nextWorkRequest, status(), settings.hold());
         snapshot = s;
         for (EngineListener l : listeners) {
             try {
@@ -680,7 +832,10 @@ public final class ClientEngine implements AutoCloseable {
         if (clock.instant().isBefore(backoffUntil)) {
             return "backing off";
         }
-        return workers.isEmpty() ? "idle" : "computing";
+        if (settings.hold() != null) {
+            return "suspended: " + settings.hold();
+        }
+        return workers.size() > paused.size() ? "computing" : "idle";
     }
 
     /** Attach and register steps: retry transport errors with backoff, give up on refusals. */

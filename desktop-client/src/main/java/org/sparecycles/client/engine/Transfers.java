@@ -53,6 +53,16 @@ final class Transfers {
         return d;
     }
 
+    /** Forgets every retry wait, so waiting transfers start at the next step ("retry now"). */
+    void retryNow() {
+        retryAt.clear();
+    }
+
+    /** Transfers waiting to retry, and when. */
+    Map<Long, Instant> retries() {
+        return Map.copyOf(retryAt);
+    }
+
     /** The earliest pending retry, if any. */
     Optional<Instant> nextRetry() {
         return retryAt.values().stream().min(Instant::compareTo);

@@ -34,7 +34,8 @@ final class WorkerSlots {
     /** Kills workers left over from an earlier run of this client in any configured slot. */
     List<Integer> killStaleWorkers() {
         List<Integer> killed = new ArrayList<>();
-        for (int i = 0; i < config.cores(); i++) {
+        // held tasks keep their slots, so there may be more slot directories than cores
+        for (int i = 0; i < config.cores() || java.nio.file.Files.isDirectory(root.resolve(Integer.toString(i))); i++) {
             if (WorkerLauncher.killStale(slot(i))) {
                 killed.add(i);
             }

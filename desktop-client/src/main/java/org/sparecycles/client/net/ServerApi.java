@@ -11,13 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.AccountCredit;
 import org.sparecycles.workunits.protocol.AccountSession;
 import org.sparecycles.workunits.protocol.CreateAccountRequest;
 import org.sparecycles.workunits.protocol.HostRegistered;
 import org.sparecycles.workunits.protocol.HostRegistration;
 import org.sparecycles.workunits.protocol.LoginRequest;
+import org.sparecycles.workunits.protocol.ProjectInfo;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.protocol.UploadReceipt;
@@ -66,6 +69,23 @@ public final class ServerApi {
     /** {@code POST /accounts/login}; 401 on a wrong e-mail or password. */
     public AccountSession login(LoginRequest request) throws IOException, ApiException {
         return post("/api/v1/accounts/login", request, AccountSession.class);
+    }
+
+    /** {@code GET /projects}: what a volunteer chooses from. */
+    public List<ProjectInfo> projects() throws IOException, ApiException {
+        HttpRequest request = request("/api/v1/projects", RPC_TIMEOUT).GET().build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw ApiException.fromResponse(response.statusCode(), response.body());
+        }
+        return mapper.readValue(response.body(), mapper.getTypeFactory().constructCollectionType(List.class,
+                ProjectInfo.class));
+    }
+
+    /** {@code GET /accounts/me}: the account's and its hosts' credit. */
+    public AccountCredit accountCredit() throws IOException, ApiException {
+        HttpRequest request = request("/api/v1/accounts/me", RPC_TIMEOUT).GET().build();
+        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), AccountCredit.class);
     }
 
     /** {@code POST /hosts}. */

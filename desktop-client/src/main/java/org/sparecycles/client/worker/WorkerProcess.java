@@ -22,6 +22,16 @@ public final class WorkerProcess {
         return process.onExit().thenApply(Process::exitValue);
     }
 
+    /** Stops the worker in place (it keeps its memory); false when the OS cannot, see {@link ProcessSignals}. */
+    public boolean pause() {
+        return ProcessSignals.stop(process.pid());
+    }
+
+    /** Continues a worker stopped by {@link #pause()}. */
+    public boolean proceed() {
+        return ProcessSignals.proceed(process.pid());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

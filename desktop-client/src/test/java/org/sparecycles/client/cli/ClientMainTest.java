@@ -35,9 +35,16 @@ class ClientMainTest {
     }
 
     @Test
-    void withoutHeadlessExplainsThatTheUiIsNotInThisBuild() {
-        assertEquals(2, ClientMain.run("--server", "http://localhost:1", "--email", "a@b.c", "--password", "p"));
-        assertTrue(err().contains("desktop UI is not in this build"), err());
+    void headlessRunNeverLoadsJavaFx() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                ClientMain.class.getName(), "--headless", "--email", "nobody", "--data-dir", tmp.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out.lines().filter(l -> !l.startsWith("[")).toList().toString());
+        assertTrue(out.contains("org.sparecycles.client.cli.ClientMain"), "class loading was not logged");
+        assertTrue(out.lines().noneMatch(l -> l.contains(" javafx.") || l.contains("com.sun.javafx")),
+                () -> out.lines().filter(l -> l.contains("javafx")).findFirst().orElse(""));
     }
 
     @Test

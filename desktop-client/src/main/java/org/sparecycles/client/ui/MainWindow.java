@@ -1,0 +1,167 @@
+package org.sparecycles.client.ui;
+
+import java.time.Duration;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.Stage;
+import javafx.util.StringConverter;
+import org.sparecycles.client.manager.ClientManager;
+import org.sparecycles.client.manager.ManagerStatus;
+import org.sparecycles.client.policy.ActivityMode;
+import org.sparecycles.client.ui.events.EventLogView;
+import org.sparecycles.client.ui.prefs.PreferencesDialog;
+import org.sparecycles.client.ui.projects.ProjectsView;
+import org.sparecycles.client.ui.stats.StatisticsView;
+import org.sparecycles.client.ui.tasks.TasksView;
+import org.sparecycles.client.ui.transfers.TransfersView;
+import org.sparecycles.client.ui.wizard.AttachWizard;
+
+/**
+ * The main window: activity controls and the reason computing is held on top, then the views as tabs. Reads the
+ * manager's status twice a second on the FX thread (the manager and engines never touch JavaFX).
+ */
+public final class MainWindow {
+    private final ClientManager manager;
+    private final Stage stage;
+    private final Theme theme;
+    private final TasksView tasks;
+    private final ProjectsView projects;
+    private final TransfersView transfers;
+    private final StatisticsView statistics;
+    private final EventLogView eventLog;
+    private final TabPane tabs = new TabPane();
+    private final Label hold = new Label();
+    private final ChoiceBox<ActivityMode> activity = new ChoiceBox<>();
+    private final Timeline refresh;
+    private boolean updatingActivity;
+
+    public MainWindow(ClientManager manager, Stage stage, Theme theme) {
+        this.manager = manager;
+        this.stage = stage;
+        this.theme = theme;
+        tasks = new TasksView(manager);
+        projects = new ProjectsView(manager, this::openWizard);
+        transfers = new TransfersView(manager);
+        statistics = new StatisticsView(manager);
+        eventLog = new EventLogView(manager);
+        tabs.setId("views");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getTabs().addAll(tab("Tasks", tasks.node()), tab("Projects", projects.node()),
+                tab("Transfers", transfers.node()), tab("Statistics", statistics.node()),
+                tab("Event log", eventLog.node()));
+
+        activity.setId("activity");
+        activity.getItems().setAll(ActivityMode.values());
+        activity.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(ActivityMode m) {
+                return m == null ? "" : m.label();
+            }
+
+            @Override
+            public ActivityMode fromString(String s) {
+                return null;
+            }
+        });
+        activity.setValue(manager.status().mode());
+        activity.valueProperty().addListener((o, a, m) -> {
+            if (!updatingActivity && m != null) {
+                manager.setMode(m);
+            }
+        });
+        activity.setAccessibleText("Activity");
+        Button snooze = new Button("Snoo_ze 1 h");
+        snooze.setId("snooze");
+        snooze.setOnAction(e -> manager.snooze(Duration.ofHours(1)));
+        Button pause = new Button("Pause after _checkpoint");
+        pause.setId("pauseAfterCheckpoint");
+        pause.setOnAction(e -> manager.pauseAfterCheckpoint());
+        Button add = new Button("_Add project…");
+        add.setId("addProjectTop");
+        add.setOnAction(e -> openWizard());
+        Button prefs = new Button("_Preferences…");
+        prefs.setId("openPreferences");
+        prefs.setOnAction(e -> new PreferencesDialog(manager, stage, theme).stage().show());
+        hold.setId("holdLabel");
+        hold.setWrapText(true);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(8, new Label("Activity:"), activity, snooze, pause, gap, add, prefs);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(8, 8, 4, 8));
+        HBox statusLine = new HBox(hold);
+        statusLine.setPadding(new Insets(0, 8, 4, 8));
+        BorderPane root = new BorderPane(tabs);
+        root.setTop(new javafx.scene.layout.VBox(top, statusLine));
+        Scene scene = new Scene(root, 1280, 800);
+        theme.apply(scene);
+        stage.setScene(scene);
+        stage.setTitle("SpareCycles");
+        stage.setMinWidth(960);
+        stage.setMinHeight(600);
+        refresh = new Timeline(new KeyFrame(javafx.util.Duration.millis(500), e -> refresh()));
+        refresh.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    private static Tab tab(String title, javafx.scene.Node content) {
+        Tab t = new Tab(title, content);
+        t.setId("tab-" + title.toLowerCase().replace(' ', '-'));
+        return t;
+    }
+
+    public void show() {
+        refresh();
+        refresh.play();
+        stage.show();
+        if (manager.status().projects().isEmpty()) {
+            openWizard(); // first run
+        }
+    }
+
+    public void stop() {
+        refresh.stop();
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    private void openWizard() {
+        new AttachWizard(manager, stage, theme).show();
+    }
+
+    private void refresh() {
+        ManagerStatus s = manager.status();
+        updatingActivity = true;
+        activity.setValue(s.mode());
+        updatingActivity = false;
+        hold.getStyleClass().setAll("label", s.hold() == null ? "ok-label" : "hold-label");
+        hold.setText(holdText(s));
+        tasks.refresh(s);
+        projects.refresh(s);
+        transfers.refresh(s);
+        statistics.refresh(s);
+        eventLog.refresh();
+    }
+
+    static String holdText(ManagerStatus s) {
+        if (s.decision() == null) {
+            return "Starting…";
+        }
+        String idle = s.inputIdle() == null ? "" : " (last input " + Format.ago(s.inputIdle()) + " ago)";
+        return s.hold() == null ? "Computing allowed: " + s.decision().reason() + idle
+                : "Computing held: " + s.hold();
+    }
+}
