@@ -86,6 +86,23 @@ class WebSessionsTest {
         assertEquals(404, get("/webjars/../web/static/app.js").statusCode());
     }
 
+    @Test
+    void statisticsExportNamesOnlyAccountsThatOptedIn() throws Exception {
+        long shown = t.server.accounts().create("shown@test.example", "right-password", "Shown Name", Set.of());
+        t.server.accounts().setShowName(shown, true);
+        HttpResponse<String> r = get("/stats/daily.json");
+        assertEquals(200, r.statusCode());
+        var json = org.sparecycles.workunits.json.Json.mapper().readTree(r.body());
+        assertEquals("sparecycles-stats", json.get("format").asText());
+        assertEquals(1, json.get("version").asInt());
+        assertEquals(30, json.get("credit_per_day").size());
+        for (var account : json.get("accounts")) {
+            String expected = account.get("id").asLong() == shown ? "Shown Name" : null;
+            assertEquals(expected, account.get("name").isNull() ? null : account.get("name").asText());
+        }
+        assertTrue(!r.body().contains("@test.example"), "no e-mail addresses: " + r.body());
+    }
+
     private String csrf(String page) throws Exception {
         Matcher m = CSRF.matcher(get(page).body());
         assertTrue(m.find());

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     /** The sample images of the demo batch: the dark-object samples, analysed with one parameter set. */
     static final List<String> SAMPLE_BATCH = List.of("blobs.png", "blobs_original_indexed.png", "dotblot.png");
+    static final String RESEARCHER_EMAIL = "researcher@demo.sparecycles.local";
+    static final String RESEARCHER_PASSWORD = "demo-researcher-password";
     static final Map<String, String> SAMPLE_PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
@@ -88,6 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
                      volunteers, faulty)) {
             String url = server.baseUri().toString();
             console.println("SpareCycles demo server at " + url + " (data in " + dataDir.toAbsolutePath() + ")");
+            console.println("Web UI: open " + url + " and log in as " + RESEARCHER_EMAIL + " / " + RESEARCHER_PASSWORD
+                    + " to follow the batch");
             BatchStatus batch = submitSampleBatch(server);
             console.println("Submitted batch " + batch.id() + ": " + batch.files() + " sample images, "
                     + batch.workUnits() + " work units, app " + batch.app() + " " + batch.appVersion() + " "
@@ -112,9 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private BatchStatus submitSampleBatch(ProjectServer server) {
-        String email = "researcher@demo.sparecycles.local";
+        String email = RESEARCHER_EMAIL;
         long researcher = server.accounts().findByEmail(email)
-                .orElseGet(() -> server.accounts().create(email, "demo-researcher-password", "Demo researcher",
+                .orElseGet(() -> server.accounts().create(email, RESEARCHER_PASSWORD, "Demo researcher",
                         Set.of(Role.RESEARCHER)));
         ProjectInfo project = server.projects().list().stream()
                 .filter(p -> p.name().equals("SpareCycles demo")).findFirst()
