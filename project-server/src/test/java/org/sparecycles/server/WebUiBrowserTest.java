@@ -171,6 +171,33 @@ class WebUiBrowserTest {
         assertTrue(reply.messages().get(0).contains("blocked"), reply.messages().toString());
     }
 
+    @Test
+    void adminMakesAVolunteerAResearcherWhoThenAbortsABatch() {
+        long id = t.server.accounts().create("promoted@test.example", PASSWORD, "Promoted", Set.of());
+        t.server.accounts().create("admin-roles@test.example", PASSWORD, "Admin", Set.of(Role.ADMIN));
+        browser.logIn("admin-roles@test.example", PASSWORD);
+        browser.open("/admin/accounts");
+        browser.driver.findElement(By.cssSelector("#account-" + id + " input[value=researcher]")).click();
+        browser.driver.findElement(By.cssSelector("#account-" + id + " button")).click();
+        browser.wait.until(d -> browser.driver.findElement(By.cssSelector("#account-" + id + " input[value=researcher]"))
+                .isSelected());
+        assertTrue(t.server.accounts().find(id).orElseThrow().has(Role.RESEARCHER));
+
+        browser.logOut();
+        browser.logIn("promoted@test.example", PASSWORD);
+        long project = t.server.projects().create(id, "Promoted's project", "").id();
+        BatchStatus batch = t.server.batches().submit(id, project, "to abort", "particle-count", TestServer.PARAMETERS,
+                RedundancyPolicy.DEFAULT, 1, List.of(new org.sparecycles.workunits.app.InputFile("blobs.png",
+                        org.sparecycles.workunits.samples.SampleImages.bytes("blobs.png"))));
+        browser.open("/batches/" + batch.id());
+        browser.driver.executeScript("window.confirm = function () { return true; };");
+        browser.driver.findElement(By.id("abort")).click();
+        browser.wait.until(d -> browser.text("batch-state").equals("ABORTED"));
+        assertEquals("failed", browser.driver.findElement(By.cssSelector("#results-table tbody td:nth-child(3)")).getText());
+        assertEquals(0, t.count("SELECT COUNT(*) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
+                + " WHERE w.batch_id = ? AND r.server_state = 'UNSENT'", batch.id()));
+    }
+
     private static String validCell(long batchId) {
         return browser.driver.findElement(By.cssSelector(
                 "#validation-batches tr[data-key='" + batchId + "'] td.v-valid")).getText();
