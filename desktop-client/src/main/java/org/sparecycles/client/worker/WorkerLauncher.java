@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts worker JVMs: {@code [nice -n 19] <java> -Xmx<m> -cp <this JVM's class path> WorkerMain <slot dir>},
+ * Starts worker JVMs: {@code [nice -n 19] <java> -Dsparecycles.worker=<slot dir> -Xmx<m> -cp <this JVM's class path>
+ * WorkerMain <slot dir>},
  * with stdout and stderr appended to the slot's {@code worker.log} and stdin a pipe the worker watches (see
  * {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
  */
@@ -21,6 +22,12 @@ public final class WorkerLauncher {
     /** Heap when the assignment gives no memory bound. */
     public static final long DEFAULT_HEAP_MB = 256;
     private static final String MAIN = WorkerMain.class.getName();
+    /**
+     * System property naming the slot, put right after the java command. The OS (and the JDK on Linux, which reads
+     * one page of {@code /proc/<pid>/cmdline}) may cut a long command line, and a long class path pushes
+     * {@code WorkerMain} out of what is left; this marker stays near the start.
+     */
+    static final String SLOT_PROPERTY = "sparecycles.worker";
 
     private final String javaCommand;
     private final String classPath;
@@ -50,6 +57,7 @@ public final class WorkerLauncher {
         List<String> cmd = new ArrayList<>();
         nice.ifPresent(n -> cmd.addAll(List.of(n, "-n", "19")));
         cmd.add(javaCommand);
+        cmd.add("-D" + SLOT_PROPERTY + "=" + slotDir.toAbsolutePath());
         cmd.add("-Xmx" + heapMegabytes(memoryBoundBytes) + "m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dfile.encoding=UTF-8");
@@ -71,7 +79,8 @@ public final class WorkerLauncher {
 
     /**
      * Kills a worker still running from an earlier client run in this slot (the pid file names it), so it cannot
-     * write into the slot once it is reused. Only a process whose command line names {@code WorkerMain} is killed.
+     * write into the slot once it is reused. Only a process whose command line carries this slot's marker
+     * ({@link #SLOT_PROPERTY}) or names {@code WorkerMain} is killed.
      *
      * @return true when a stale worker was found and killed
      */
@@ -82,7 +91,8 @@ public final class WorkerLauncher {
         }
         ProcessHandle.Info info = handle.get().info();
         String line = info.commandLine().or(info::command).orElse("");
-        if (!line.contains(MAIN) && !(info.commandLine().isEmpty() && line.toLowerCase(Locale.ROOT).contains("java"))) {
+        boolean worker = line.contains("-D" + SLOT_PROPERTY + "=" + slot.dir().toAbsolutePath()) || line.contains(MAIN);
+        if (!worker && !(info.commandLine().isEmpty() && line.toLowerCase(Locale.ROOT).contains("java"))) {
             return false;
         }
         handle.get().destroyForcibly();

@@ -24,9 +24,23 @@ class WorkerLauncherTest {
 
         List<String> cmd = launcher.command(Path.of("/data/slots/0"), 100L << 20);
 
-        assertEquals(List.of("/usr/bin/nice", "-n", "19", "/opt/jdk/bin/java", "-Xmx100m", "-XX:+UseSerialGC",
+        assertEquals(List.of("/usr/bin/nice", "-n", "19", "/opt/jdk/bin/java",
+                "-Dsparecycles.worker=" + Path.of("/data/slots/0").toAbsolutePath(), "-Xmx100m", "-XX:+UseSerialGC",
                 "-Dfile.encoding=UTF-8", "-cp", "/a.jar", "org.sparecycles.client.worker.WorkerMain",
                 Path.of("/data/slots/0").toAbsolutePath().toString()), cmd);
+    }
+
+    @Test
+    void slotMarkerStaysInTheFirstPageOfALongCommandLine() {
+        // The JDK on Linux reads only one page of /proc/<pid>/cmdline; a long class path (the test class path
+        // with JavaFX and TestFX is over 4 KiB) must not push the worker's identity out of it.
+        String longClassPath = "/m2/some/library.jar:".repeat(400);
+        WorkerLauncher launcher = new WorkerLauncher("/opt/jdk/bin/java", longClassPath, Optional.of("/usr/bin/nice"));
+
+        String line = String.join(" ", launcher.command(Path.of("/data/slots/0"), 0));
+
+        assertTrue(line.indexOf("-Dsparecycles.worker=") < 200, line.substring(0, 200));
+        assertTrue(line.indexOf(WorkerMain.class.getName()) > 4096, "the case this guards against");
     }
 
     @Test
