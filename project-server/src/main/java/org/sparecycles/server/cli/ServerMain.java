@@ -1,13 +1,14 @@
 package org.sparecycles.server.cli;
 
 import org.sparecycles.server.demo.DemoCommand;
+import org.sparecycles.server.loadtest.LoadTestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar project-server.jar <command>}: the server's command line. */
 @Command(name = "project-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "SpareCycles project server.",
-        subcommands = {ServeCommand.class, UserCommand.class, AppCommand.class, DemoCommand.class,
+        subcommands = {ServeCommand.class, UserCommand.class, AppCommand.class, DemoCommand.class, LoadTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ServerMain implements Runnable {
     @CommandLine.Spec

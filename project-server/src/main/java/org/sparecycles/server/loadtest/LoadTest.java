@@ -1,0 +1,380 @@
+package org.sparecycles.server.loadtest;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import javax.imageio.ImageIO;
+import javax.sql.DataSource;
+import org.HdrHistogram.Histogram;
+import org.sparecycles.server.ProjectServer;
+import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
+
+/**
+ * The load test: a server on embedded H2 and many simulated hosts driving it over real HTTP through the whole
+ * result lifecycle (dispatch, upload, report, validation, assimilation). See docs/benchmarks.md.
+ */
+final class LoadTest {
+    /** What to run. */
+    record Settings(Path dataDir, int hosts, int threads, double durationSeconds, double warmupSeconds,
+                    int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares) {
+    }
+
+    /** The figures of one run. */
+    record Report(double seconds, long completed, long dispatched, long reported, long schedulerRequests,
+                  long errors, List<String> errorSamples, Histogram schedulerLatency, long workUnitsDone,
+                  long validResults, long invalidResults, long errorResults, long noReplyResults) {
+        double resultsPerSecond() {
+            return completed / seconds;
+        }
+
+        double p99Millis() {
+            return schedulerLatency.getValueAtPercentile(99) / 1000.0;
+        }
+    }
+
+    private final Settings settings;
+    private final PrintStream console;
+    private final LongAdder dispatched = new LongAdder();
+    private final LongAdder reported = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final List<String> errorSamples = new ArrayList<>();
+    private final AtomicLong fileCounter = new AtomicLong();
+
+    LoadTest(Settings settings, PrintStream console) {
+        this.settings = settings;
+        this.console = console;
+    }
+
+    Report run() throws Exception {
+        ServerConfig config = ServerConfig.builder().port(0).dataDir(settings.dataDir())
+                .backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(0).schedulerIdleDelaySeconds(1).build();
+        try (ProjectServer server = ProjectServer.start(config)) {
+            long researcher = server.accounts().create("researcher@loadtest.local", "load-test-researcher",
+                    "Load test", Set.of(Role.RESEARCHER));
+            long project = server.projects().create(researcher, "Load test", "Simulated work for the load test").id();
+            long t0 = System.nanoTime();
+            console.printf("setting up: %d work units (%d results), %d hosts...%n", settings.workUnits(),
+                    settings.workUnits() * 2L, settings.hosts());
+            submitWork(server, researcher, project, settings.workUnits());
+            List<SimulatedHost> hosts = createHosts(server);
+            console.printf("set up in %.1f s; running %.0f s (%.0f s warm-up not counted) with %d threads%n",
+                    (System.nanoTime() - t0) / 1e9, settings.durationSeconds() + settings.warmupSeconds(),
+                    settings.warmupSeconds(), settings.threads());
+            return drive(server, researcher, project, hosts);
+        }
+    }
+
+    private Report drive(ProjectServer server, long researcher, long project, List<SimulatedHost> hosts)
+            throws Exception {
+        LoadClient client = new LoadClient(server.baseUri());
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<Integer, Histogram> latencies = new ConcurrentHashMap<>();
+        AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() <= 0);
+        ExecutorService pool = Executors.newFixedThreadPool(settings.threads() + 1);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < settings.threads(); t++) {
+            int thread = t;
+            Histogram histogram = new Histogram(60_000_000L, 3);
+            latencies.put(thread, histogram);
+            List<SimulatedHost> mine = new ArrayList<>();
+            for (int i = thread; i < hosts.size(); i += settings.threads()) {
+                mine.add(hosts.get(i));
+            }
+            running.add(pool.submit(() -> hostLoop(client, mine, histogram, measuring, stop)));
+        }
+        running.add(pool.submit(() -> {
+            feed(server, researcher, project, stop);
+            return null;
+        }));
+        long warmupEnd = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+        Progress progress = new Progress(server.dataSource());
+        while (System.nanoTime() < warmupEnd) {
+            progress.tick(console, "warm-up");
+        }
+        latencies.values().forEach(h -> {
+            synchronized (h) {
+                h.reset();
+            }
+        });
+        measuring.set(true);
+        long startCompleted = completedResults(server.dataSource());
+        long startDispatched = dispatched.sum();
+        long startReported = reported.sum();
+        long startRequests = requests.sum();
+        long startErrors = errors.sum();
+        long start = System.nanoTime();
+        long end = start + (long) (settings.durationSeconds() * 1e9);
+        while (System.nanoTime() < end) {
+            progress.tick(console, "measuring");
+        }
+        long completed = completedResults(server.dataSource()) - startCompleted;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : running) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        Histogram all = new Histogram(60_000_000L, 3);
+        latencies.values().forEach(h -> {
+            synchronized (h) {
+                all.add(h);
+            }
+        });
+        long[] states = resultStates(server.dataSource());
+        synchronized (errorSamples) {
+            return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
+                    requests.sum() - startRequests, errors.sum() - startErrors, List.copyOf(errorSamples), all,
+                    states[0], states[1], states[2], states[3], states[4]);
+        }
+    }
+
+    private Void hostLoop(LoadClient client, List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
+                          AtomicBoolean stop) {
+        double estimate = 1e-9;
+        while (!stop.get()) {
+            for (SimulatedHost host : hosts) {
+                if (stop.get()) {
+                    return null;
+                }
+                try {
+                    List<ResultReport> reports = host.takeReports(System.nanoTime());
+                    SchedulerRequest request = new SchedulerRequest(host.hostId, reports,
+                            estimate * settings.resultsPerRequest(), host.inProgress(), List.of());
+                    long t = System.nanoTime();
+                    SchedulerReply reply = client.schedule(host.authenticator, request);
+                    long micros = (System.nanoTime() - t) / 1000;
+                    synchronized (latency) {
+                        latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+                    }
+                    requests.increment();
+                    reported.add(reports.size());
+                    dispatched.add(reply.assignments().size());
+                    for (Assignment a : reply.assignments()) {
+                        estimate = Math.max(1e-9, a.estimatedSeconds());
+                        answer(client, host, a);
+                    }
+                } catch (IOException e) {
+                    failed(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void answer(LoadClient client, SimulatedHost host, Assignment a) throws IOException, InterruptedException {
+        SimulatedHost.Answer answer = host.draw(settings.shares());
+        if (answer == SimulatedHost.Answer.ERROR) {
+            host.report(new ResultReport(a.resultId(), ResultReport.CLIENT_ERROR, null, 0, 0.01, 0.01,
+                    "simulated error"));
+            return;
+        }
+        byte[] output = SimulatedHost.output(a, answer == SimulatedHost.Answer.WRONG);
+        client.upload(host.authenticator, a.uploadUrl(), output);
+        ResultReport report = new ResultReport(a.resultId(), ResultReport.SUCCESS, Sha256.hex(output), output.length,
+                0.5, 0.5, null);
+        if (answer == SimulatedHost.Answer.LATE) {
+            long untilDeadline = java.time.Duration.between(Instant.now(), a.deadline()).toNanos();
+            host.reportLate(report, System.nanoTime() + untilDeadline + 1_000_000_000L);
+        } else {
+            host.report(report);
+        }
+    }
+
+    private void failed(IOException e) {
+        errors.increment();
+        synchronized (errorSamples) {
+            if (errorSamples.size() < 5) {
+                errorSamples.add(e.getMessage());
+            }
+        }
+    }
+
+    /** Keeps unsent work available: submits another batch when fewer than two batches' results are unsent. */
+    private void feed(ProjectServer server, long researcher, long project, AtomicBoolean stop) throws Exception {
+        while (!stop.get()) {
+            if (unsentResults(server.dataSource()) < 4L * settings.batchSize()) {
+                submitWork(server, researcher, project, settings.batchSize());
+            } else {
+                synchronized (this) {
+                    wait(200);
+                }
+            }
+        }
+    }
+
+    private void submitWork(ProjectServer server, long researcher, long project, int workUnits) {
+        var policy = new org.sparecycles.workunits.protocol.RedundancyPolicy(2, 2, 3, 6, settings.deadlineSeconds());
+        for (int done = 0; done < workUnits; done += settings.batchSize()) {
+            int n = Math.min(settings.batchSize(), workUnits - done);
+            List<InputFile> files = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long id = fileCounter.incrementAndGet();
+                files.add(new InputFile(String.format("tile-%08d.png", id), tinyPng(id)));
+            }
+            server.batches().submit(researcher, project, "load " + fileCounter.get(), "particle-count",
+                    Map.of("sigma", "0", "polarity", "dark", "min_area", "0"),
+                    policy, 1, files);
+        }
+    }
+
+    /** An 8x8 gray PNG whose pixels spell the number, so every input is a different file. */
+    static byte[] tinyPng(long id) {
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = image.getRaster();
+        for (int i = 0; i < 64; i++) {
+            raster.setSample(i % 8, i / 8, 0, i < 8 ? (int) ((id >>> (8 * i)) & 0xff) : (i * 37) & 0xff);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Volunteer accounts for the hosts, written straight into the database (the password hash is copied from the
+     * researcher's account: hashing 600,000 PBKDF2 rounds per account would make setup take minutes and is not
+     * what is measured), then each host registered over HTTP.
+     */
+    private List<SimulatedHost> createHosts(ProjectServer server) throws Exception {
+        DataSource db = server.dataSource();
+        List<Long> accountIds = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            String hash;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT password_hash FROM accounts WHERE email = 'researcher@loadtest.local'")) {
+                rs.next();
+                hash = rs.getString(1);
+            }
+            try (PreparedStatement account = c.prepareStatement("INSERT INTO accounts (email, name, password_hash,"
+                    + " created_at) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                 PreparedStatement role = c.prepareStatement("INSERT INTO account_roles (account_id, role) VALUES (?, ?)")) {
+                for (int i = 0; i < settings.hosts(); i++) {
+                    account.setString(1, "host" + i + "@loadtest.local");
+                    account.setString(2, "Load host " + i);
+                    account.setString(3, hash);
+                    account.setObject(4, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+                    account.executeUpdate();
+                    try (ResultSet keys = account.getGeneratedKeys()) {
+                        keys.next();
+                        accountIds.add(keys.getLong(1));
+                    }
+                    role.setLong(1, accountIds.get(i));
+                    role.setString(2, "VOLUNTEER");
+                    role.executeUpdate();
+                }
+            }
+            c.commit();
+        }
+        LoadClient client = new LoadClient(server.baseUri());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, settings.threads())));
+        try {
+            List<Future<SimulatedHost>> registered = new ArrayList<>();
+            for (int i = 0; i < accountIds.size(); i++) {
+                long accountId = accountIds.get(i);
+                long seed = i;
+                registered.add(pool.submit(() -> {
+                    String authenticator = server.accounts().issueAuthenticator(accountId);
+                    return new SimulatedHost(client.register(authenticator, "load-host-" + seed), authenticator,
+                            seed * 0x9E3779B97F4A7C15L);
+                }));
+            }
+            List<SimulatedHost> hosts = new ArrayList<>();
+            for (Future<SimulatedHost> f : registered) {
+                hosts.add(f.get());
+            }
+            return hosts;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Results whose work unit is merged and which the validator judged: the lifecycle's end. */
+    static long completedResults(DataSource db) throws SQLException {
+        return queryLong(db, "SELECT COUNT(*) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
+                + " WHERE w.state IN ('DONE', 'FAILED') AND r.validate_state IN ('VALID', 'INVALID')");
+    }
+
+    private static long unsentResults(DataSource db) throws SQLException {
+        return queryLong(db, "SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
+    }
+
+    /** Work units done; results valid, invalid, client error, no reply. */
+    private static long[] resultStates(DataSource db) throws SQLException {
+        return new long[] {
+                queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'"),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'"),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'")};
+    }
+
+    static long queryLong(DataSource db, String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** One progress line a second: results completed per second over the last second, and the totals. */
+    private final class Progress {
+        private final DataSource db;
+        private long lastCompleted = -1;
+        private long lastNanos;
+
+        Progress(DataSource db) {
+            this.db = db;
+        }
+
+        void tick(PrintStream out, String phase) throws Exception {
+            synchronized (this) {
+                wait(1000);
+            }
+            long now = System.nanoTime();
+            long completed = completedResults(db);
+            if (lastCompleted >= 0) {
+                out.printf("%-9s completed %,9d (%,7.0f/s)  dispatched %,9d  reported %,9d  requests %,8d  errors %d%n",
+                        phase, completed, (completed - lastCompleted) / ((now - lastNanos) / 1e9), dispatched.sum(),
+                        reported.sum(), requests.sum(), errors.sum());
+            }
+            lastCompleted = completed;
+            lastNanos = now;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.sparecycles.server.loadtest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadtest}: a server on embedded H2 under many simulated hosts over real HTTP; ends with
+ * {@code results_per_s=<n> p99_ms=<n>}. See docs/benchmarks.md.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true,
+        description = {"Start a server on embedded H2 and drive it with simulated hosts over real HTTP through the",
+                "whole result lifecycle; report results per second, scheduler latency and errors."})
+public final class LoadTestCommand implements Callable<Integer> {
+    @Option(names = "--duration", defaultValue = "30", description = "seconds measured (default: ${DEFAULT-VALUE})")
+    double duration;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "seconds run before measuring (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--hosts", defaultValue = "200", description = "simulated hosts, one account each (default: ${DEFAULT-VALUE})")
+    int hosts;
+
+    @Option(names = "--threads", defaultValue = "16", description = "load-generator threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--data-dir", description = "server data directory (default: a temporary one, deleted afterwards)")
+    Path dataDir;
+
+    @Option(names = "--work-units", defaultValue = "20000",
+            description = "work units submitted before the run; more are added while it runs (default: ${DEFAULT-VALUE})")
+    int workUnits;
+
+    @Option(names = "--batch-size", defaultValue = "2000", description = "work units per submitted batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--results-per-request", defaultValue = "4",
+            description = "results a host asks for in one scheduler request (default: ${DEFAULT-VALUE})")
+    int resultsPerRequest;
+
+    @Option(names = "--deadline-seconds", defaultValue = "20",
+            description = "delay bound of the work units; late results arrive after it (default: ${DEFAULT-VALUE})")
+    long deadlineSeconds;
+
+    @Option(names = "--wrong", defaultValue = "0", description = "share of results answered wrongly, 0..1")
+    double wrong;
+
+    @Option(names = "--failed", defaultValue = "0", description = "share of results reported as client errors, 0..1")
+    double failed;
+
+    @Option(names = "--late", defaultValue = "0", description = "share of results reported after their deadline, 0..1")
+    double late;
+
+    @Option(names = "--baselines", negatable = true, defaultValue = "true",
+            description = "also measure a trivial Undertow endpoint and an H2 insert loop (default: ${DEFAULT-VALUE})")
+    boolean baselines;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (hosts < 2 || threads < 1 || duration <= 0 || warmup < 0 || workUnits < 1 || batchSize < 1
+                || resultsPerRequest < 1 || deadlineSeconds < 1) {
+            System.err.println("loadtest: need --hosts >= 2, --threads >= 1, --duration > 0, --warmup >= 0 and"
+                    + " positive --work-units, --batch-size, --results-per-request, --deadline-seconds");
+            return 2;
+        }
+        LoadShares shares;
+        try {
+            shares = new LoadShares(wrong, failed, late);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadtest: " + e.getMessage());
+            return 2;
+        }
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("sparecycles-loadtest") : dataDir;
+        try {
+            LoadTest.Report r = new LoadTest(new LoadTest.Settings(dir.resolve("server"), hosts, threads, duration,
+                    warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares), out).run();
+            out.println();
+            out.printf(Locale.ROOT, "measured %.1f s: %,d results validated and assimilated (%.0f/s), %,d dispatched,"
+                            + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),
+                    r.resultsPerSecond(), r.dispatched(), r.reported(), r.schedulerRequests(),
+                    r.schedulerRequests() / r.seconds(), r.errors());
+            out.printf(Locale.ROOT, "scheduler latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                    r.schedulerLatency().getValueAtPercentile(50) / 1000.0,
+                    r.schedulerLatency().getValueAtPercentile(90) / 1000.0, r.p99Millis(),
+                    r.schedulerLatency().getValueAtPercentile(99.9) / 1000.0, r.schedulerLatency().getMaxValue() / 1000.0);
+            out.printf(Locale.ROOT, "whole run: %,d work units done; results %,d valid, %,d invalid, %,d client errors,"
+                            + " %,d no reply%n", r.workUnitsDone(), r.validResults(), r.invalidResults(),
+                    r.errorResults(), r.noReplyResults());
+            r.errorSamples().forEach(e -> out.println("error: " + e));
+            if (baselines) {
+                Baselines.HttpFigure http = Baselines.trivialEndpoint(threads, 5);
+                double inserts = Baselines.h2InsertLoop(dir.resolve("baseline-h2"), 5);
+                out.printf(Locale.ROOT, "baselines: trivial Undertow JSON endpoint %.0f requests/s (p99 %.2f ms);"
+                        + " H2 insert loop %.0f rows/s%n", http.requestsPerSecond(), http.p99Millis(), inserts);
+                out.printf(Locale.ROOT, "ratios: results/s to trivial requests/s %.3f; scheduler requests/s to trivial"
+                                + " requests/s %.3f; results/s to H2 inserts/s %.3f%n",
+                        r.resultsPerSecond() / http.requestsPerSecond(),
+                        r.schedulerRequests() / r.seconds() / http.requestsPerSecond(), r.resultsPerSecond() / inserts);
+            }
+            out.printf(Locale.ROOT, "results_per_s=%.0f p99_ms=%.1f%n", r.resultsPerSecond(), r.p99Millis());
+            return r.errors() == 0 ? 0 : 1;
+        } finally {
+            if (temporary) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
