@@ -51,7 +51,8 @@ final class LoadTest {
     /** The figures of one run. */
     record Report(double seconds, long completed, long dispatched, long reported, long schedulerRequests,
                   long errors, List<String> errorSamples, Histogram schedulerLatency, long workUnitsDone,
-                  long validResults, long invalidResults, long errorResults, long noReplyResults) {
+                  long validResults, long invalidResults, long inconclusiveResults, long errorResults,
+                  long noReplyResults) {
         double resultsPerSecond() {
             return completed / seconds;
         }
@@ -154,7 +155,7 @@ final class LoadTest {
         synchronized (errorSamples) {
             return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
                     requests.sum() - startRequests, errors.sum() - startErrors, List.copyOf(errorSamples), all,
-                    states[0], states[1], states[2], states[3], states[4]);
+                    states[0], states[1], states[2], states[3], states[4], states[5]);
         }
     }
 
@@ -335,12 +336,13 @@ final class LoadTest {
         return queryLong(db, "SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
     }
 
-    /** Work units done; results valid, invalid, client error, no reply. */
+    /** Work units done; results valid, invalid, inconclusive, client error, no reply. */
     private static long[] resultStates(DataSource db) throws SQLException {
         return new long[] {
                 queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"),
                 queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"),
                 queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'"),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'"),
                 queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'"),
                 queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'")};
     }

@@ -58,9 +58,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--late", defaultValue = "0", description = "share of results reported after their deadline, 0..1")
     double late;
 
-    @Option(names = "--baselines", negatable = true, defaultValue = "true",
-            description = "also measure a trivial Undertow endpoint and an H2 insert loop (default: ${DEFAULT-VALUE})")
-    boolean baselines;
+    @Option(names = "--skip-baselines",
+            description = "do not measure the trivial Undertow endpoint and the H2 insert loop afterwards")
+    boolean skipBaselines;
 
     private final PrintStream out = System.out;
 
@@ -93,11 +93,11 @@ public final class LoadTestCommand implements Callable<Integer> {
                     r.schedulerLatency().getValueAtPercentile(50) / 1000.0,
                     r.schedulerLatency().getValueAtPercentile(90) / 1000.0, r.p99Millis(),
                     r.schedulerLatency().getValueAtPercentile(99.9) / 1000.0, r.schedulerLatency().getMaxValue() / 1000.0);
-            out.printf(Locale.ROOT, "whole run: %,d work units done; results %,d valid, %,d invalid, %,d client errors,"
-                            + " %,d no reply%n", r.workUnitsDone(), r.validResults(), r.invalidResults(),
-                    r.errorResults(), r.noReplyResults());
+            out.printf(Locale.ROOT, "whole run: %,d work units done; results %,d valid, %,d invalid, %,d inconclusive,"
+                            + " %,d client errors, %,d no reply%n", r.workUnitsDone(), r.validResults(),
+                    r.invalidResults(), r.inconclusiveResults(), r.errorResults(), r.noReplyResults());
             r.errorSamples().forEach(e -> out.println("error: " + e));
-            if (baselines) {
+            if (!skipBaselines) {
                 Baselines.HttpFigure http = Baselines.trivialEndpoint(threads, 5);
                 double inserts = Baselines.h2InsertLoop(dir.resolve("baseline-h2"), 5);
                 out.printf(Locale.ROOT, "baselines: trivial Undertow JSON endpoint %.0f requests/s (p99 %.2f ms);"
