@@ -23,6 +23,7 @@ import org.sparecycles.server.hosts.Hosts;
 import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.projects.Projects;
 import org.sparecycles.server.scheduler.Scheduler;
+import org.sparecycles.server.signing.ProjectKeys;
 import org.sparecycles.server.stats.Stats;
 import org.sparecycles.server.uploads.OutputUploads;
 import org.sparecycles.server.validation.Validator;
@@ -36,7 +37,10 @@ import org.sparecycles.server.web.hosts.HostsEndpoints;
 import org.sparecycles.server.web.projects.ProjectsEndpoints;
 import org.sparecycles.server.web.results.ResultsEndpoints;
 import org.sparecycles.server.web.scheduler.SchedulerEndpoints;
+import org.sparecycles.server.web.signing.ProjectKeyEndpoint;
 import org.sparecycles.server.web.ui.WebUi;
+import org.sparecycles.workunits.signing.ProjectKey;
+import org.sparecycles.workunits.signing.ProjectSigner;
 
 /**
  * A running project server: database and file store in the configured data dir, the HTTP API v1 (see
@@ -58,6 +62,7 @@ public final class ProjectServer implements AutoCloseable {
     private final BackgroundPasses background;
     private final Undertow undertow;
     private final int port;
+    private final ProjectSigner signer;
 
     private ProjectServer(ServerConfig config, Database database, FileStore files) {
         this.config = config;
@@ -72,7 +77,8 @@ public final class ProjectServer implements AutoCloseable {
         this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
                 new Validator(jdbc, files, config.apps(), clock), new Assimilator(jdbc, files, clock), clock);
         Hosts hosts = new Hosts(jdbc, clock);
-        Scheduler scheduler = new Scheduler(jdbc, hosts, config, background::poke);
+        this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
+        Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, background::poke);
 
         Routes routes = new Routes(accounts);
         HealthEndpoint.register(routes, database.dataSource(), clock, clock.instant());
@@ -81,6 +87,7 @@ public final class ProjectServer implements AutoCloseable {
         ProjectsEndpoints.register(routes, projects);
         BatchesEndpoints.register(routes, batches, config.maxBatchBytes(), uploadTemp(config.dataDir()));
         HostsEndpoints.register(routes, hosts);
+        ProjectKeyEndpoint.register(routes, signer.publicKey());
         SchedulerEndpoints.register(routes, scheduler);
         FilesEndpoints.register(routes, files);
         ResultsEndpoints.register(routes, new OutputUploads(jdbc, files, config.maxOutputBytes()),
@@ -152,6 +159,8 @@ public final class ProjectServer implements AutoCloseable {
         return files;
     }
 
+    public ProjectKey projectKey() {
+        return signer.publicKey();
     /** Accounts: create, issue authenticators, log in. */
     public Accounts accounts() {
         return accounts;

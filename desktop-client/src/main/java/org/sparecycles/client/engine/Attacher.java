@@ -2,6 +2,7 @@ package org.sparecycles.client.engine;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.host.Benchmark;
 import org.sparecycles.client.host.HostMapper;
@@ -12,6 +13,9 @@ import org.sparecycles.workunits.protocol.AccountSession;
 import org.sparecycles.workunits.protocol.CreateAccountRequest;
 import org.sparecycles.workunits.protocol.HostRegistration;
 import org.sparecycles.workunits.protocol.LoginRequest;
+import org.sparecycles.workunits.protocol.ProjectKeyInfo;
+import org.sparecycles.workunits.signing.ProjectKey;
+import org.sparecycles.workunits.signing.SignatureException;
 
 /** The blocking steps of attaching: account creation or log-in, host measurement and registration. */
 final class Attacher {
@@ -53,6 +57,21 @@ final class Attacher {
                         login.error().error(), "account creation refused (" + created.getMessage()
                         + ") and log-in refused (" + login.getMessage() + ")", login.error().problems()));
             }
+        }
+    }
+
+    /**
+     * Fetches the project's public key to pin.
+     *
+     * @throws ApiException when the server answers something that is not an Ed25519 key (status 0)
+     */
+    ProjectKey projectKey() throws IOException, ApiException {
+        ProjectKeyInfo info = api.projectKey();
+        try {
+            return ProjectKey.parse(info.publicKey() == null ? "" : info.publicKey());
+        } catch (SignatureException e) {
+            throw new ApiException(0, new org.sparecycles.workunits.protocol.ApiError("bad_project_key",
+                    "the server's project key is unusable: " + e.getMessage(), List.of()));
         }
     }
 

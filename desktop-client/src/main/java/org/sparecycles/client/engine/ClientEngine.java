@@ -43,6 +43,9 @@ import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
+import org.sparecycles.workunits.signing.AssignmentSignatures;
+import org.sparecycles.workunits.signing.ProjectKey;
+import org.sparecycles.workunits.signing.SignatureException;
 
 /**
  * The headless client engine: attaches to a server, keeps a small buffer of tasks, downloads inputs, runs each
@@ -99,6 +102,7 @@ public final class ClientEngine implements AutoCloseable {
     private final Map<Long, String> holds = new HashMap<>();
     private final Map<Long, Double> elapsed = new HashMap<>();
     private Instant lastRefresh;
+    private ProjectKey projectKey;
 
     private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
             throws IOException {
@@ -284,7 +288,9 @@ public final class ClientEngine implements AutoCloseable {
         } else {
             api.authenticate(a.authenticator());
             events.add(source, "attached to " + a.serverUrl() + " as account " + a.accountId() + " (saved)");
-            if (a.isRegistered()) {
+            if (a.projectKey() == null) {
+                pinProjectKey();
+            } else if (a.isRegistered()) {
                 events.add(source, "host " + a.hostId() + " (saved)");
                 tick();
             } else {
@@ -297,15 +303,68 @@ public final class ClientEngine implements AutoCloseable {
         attaching = true;
         publish();
         Attacher attacher = new Attacher(config, api);
-        attachStep("attach", attacher::accountSession, session -> {
-            var s = session.session();
-            events.add(source, (session.created() ? "created account " : "logged in as ") + s.email());
+        attachStep("attach", () -> new Pinned(attacher.accountSession(), attacher.projectKey()), pinned -> {
+            var s = pinned.session().session();
+            events.add(source, (pinned.session().created() ? "created account " : "logged in as ") + s.email());
+            ProjectKey before = pinnedKey();
+            if (before != null && !before.equals(pinned.key())) {
+                fatal("the server's project key changed from " + before.fingerprint() + " to "
+                        + pinned.key().fingerprint() + "; refusing to trust it (detach and attach again to accept it)");
+                return;
+            }
             api.authenticate(s.authenticator());
+            projectKey = pinned.key();
             update(st -> st.withAttachment(new Attachment(config.serverText(), s.accountId(), config.email(),
-                    s.authenticator(), 0, 0)));
+                    s.authenticator(), 0, 0, pinned.key().encoded())));
             events.add(source, "attached to " + config.serverText() + " as account " + s.accountId());
+            events.add(source, "pinned project key " + pinned.key().fingerprint());
             register();
         }, this::attach);
+    }
+
+    /** Pins the project key of an attachment saved before keys were pinned (or made by the desktop app). */
+    private void pinProjectKey() {
+        attaching = true;
+        Attacher attacher = new Attacher(config, api);
+        attachStep("pin project key", attacher::projectKey, key -> {
+            projectKey = key;
+            update(st -> st.withAttachment(st.attachment().withProjectKey(key.encoded())));
+            events.add(source, "pinned project key " + key.fingerprint());
+            if (state.attachment().isRegistered()) {
+                attaching = false;
+                tick();
+            } else {
+                register();
+            }
+        }, this::pinProjectKey);
+    }
+
+    /** The pinned key of the attachment; null while none is pinned. */
+    private ProjectKey pinnedKey() {
+        if (projectKey == null && state.attachment() != null && state.attachment().projectKey() != null) {
+            try {
+                projectKey = ProjectKey.parse(state.attachment().projectKey());
+            } catch (SignatureException e) {
+                events.add(source, "the saved project key is unreadable (" + e.getMessage() + "); pinning again");
+                update(st -> st.withAttachment(st.attachment().withProjectKey(null)));
+            }
+        }
+        return projectKey;
+    }
+
+    /** True when the assignment is signed with the pinned key; otherwise logs why it is refused. */
+    private boolean acceptable(Assignment a) {
+        ProjectKey key = pinnedKey();
+        try {
+            if (key == null) {
+                throw new SignatureException("no project key is pinned");
+            }
+            AssignmentSignatures.verify(key, a);
+            return true;
+        } catch (SignatureException e) {
+            events.add(source, "refused task " + a.resultId() + " (" + a.resultName() + "): " + e.getMessage());
+            return false;
+        }
     }
 
     private void register() {
@@ -561,6 +620,13 @@ public final class ClientEngine implements AutoCloseable {
     private void upload(TaskRecord t) {
         long id = t.resultId();
         Path output = outputs.resolve(id + ".json");
+        if (t.outputSize() > t.assignment().maxOutputBytes()) {
+            String message = "output of " + t.outputSize() + " bytes is larger than the signed limit of "
+                    + t.assignment().maxOutputBytes() + " bytes";
+            events.add(source, "task " + id + " failed: " + message);
+            failTask(id, message);
+            return;
+        }
         transfers.started(id, "upload");
         transfers.show(new EngineSnapshot.TransferView(id, "upload", output.getFileName().toString(),
                 t.outputSize()));
@@ -648,6 +714,9 @@ public final class ClientEngine implements AutoCloseable {
             cancel(id);
         }
         for (Assignment a : reply.assignments()) {
+            if (!acceptable(a)) {
+                continue;
+            }
             update(st -> st.withTask(TaskRecord.received(a, now)));
             if (a.estimatedSeconds() > 0) {
                 taskSeconds = a.estimatedSeconds();
@@ -870,6 +939,9 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     private record Registered(HostRegistration registration, long hostId) {
+    }
+
+    private record Pinned(Attacher.Session session, ProjectKey key) {
     }
 
 }

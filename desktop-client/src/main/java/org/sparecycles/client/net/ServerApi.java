@@ -21,6 +21,7 @@ import org.sparecycles.workunits.protocol.HostRegistered;
 import org.sparecycles.workunits.protocol.HostRegistration;
 import org.sparecycles.workunits.protocol.LoginRequest;
 import org.sparecycles.workunits.protocol.ProjectInfo;
+import org.sparecycles.workunits.protocol.ProjectKeyInfo;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.protocol.UploadReceipt;
@@ -80,6 +81,12 @@ public final class ServerApi {
         }
         return mapper.readValue(response.body(), mapper.getTypeFactory().constructCollectionType(List.class,
                 ProjectInfo.class));
+    }
+
+    /** {@code GET /project-key}: the project's public key, to pin when attaching. */
+    public ProjectKeyInfo projectKey() throws IOException, ApiException {
+        HttpRequest request = request("/api/v1/project-key", RPC_TIMEOUT).GET().build();
+        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), ProjectKeyInfo.class);
     }
 
     /** {@code GET /accounts/me}: the account's and its hosts' credit. */

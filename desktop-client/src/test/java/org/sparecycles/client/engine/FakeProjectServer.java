@@ -21,6 +21,10 @@ import org.sparecycles.workunits.protocol.ResultReport;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.protocol.UploadReceipt;
+import org.sparecycles.workunits.protocol.ProjectKeyInfo;
+import org.sparecycles.workunits.signing.AssignmentSignatures;
+import org.sparecycles.workunits.signing.ProjectKey;
+import org.sparecycles.workunits.signing.ProjectSigner;
 
 /**
  * A hand-written stand-in for the project server, speaking the protocol of {@code docs/protocol.md} just enough
@@ -29,6 +33,8 @@ import org.sparecycles.workunits.protocol.UploadReceipt;
  */
 final class FakeProjectServer implements AutoCloseable {
     static final String TOKEN = "fake-token";
+    /** The project key the fake signs assignments with. */
+    static final ProjectSigner SIGNER = ProjectSigner.generate();
 
     private final HttpServer http;
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
@@ -79,13 +85,22 @@ final class FakeProjectServer implements AutoCloseable {
             uploads.put(id, body);
             send(ex, 200, new UploadReceipt(id, Sha256.hex(body), body.length));
         }));
+        http.createContext("/api/v1/project-key", ex -> send(ex, 200, new ProjectKeyInfo(ProjectKey.ALGORITHM,
+                SIGNER.publicKey().encoded(), SIGNER.publicKey().fingerprint())));
         http.createContext("/api/v1/scheduler", ex -> authorized(ex, () -> {
             SchedulerRequest request = Json.mapper().readValue(ex.getRequestBody(), SchedulerRequest.class);
             requests.add(request);
             Answer a = scheduler.apply(request);
-            send(ex, a.status(), a.body());
+            send(ex, a.status(), a.body() instanceof SchedulerReply r ? signed(r) : a.body());
         }));
         http.start();
+    }
+
+    /** Signs every assignment the test scripted, as the real server does (an already signed one is kept). */
+    private static SchedulerReply signed(SchedulerReply r) {
+        return new SchedulerReply(r.assignments().stream().map(a -> a.signature() != null ? a
+                : AssignmentSignatures.sign(SIGNER, a)).toList(), r.acknowledged(), r.cancelled(), r.messages(),
+                r.requestDelaySeconds());
     }
 
     URI uri() {

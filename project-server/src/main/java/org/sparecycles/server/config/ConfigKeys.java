@@ -18,11 +18,12 @@ public final class ConfigKeys {
     public static final String MAX_OUTPUT_BYTES = "max.output.bytes";
     public static final String MAX_BATCH_BYTES = "max.batch.bytes";
     public static final String MEMORY_BOUND_BYTES = "memory.bound.bytes";
+    public static final String SIGNING_KEY_FILE = "signing.key.file";
 
     /** All keys, for checking a config file for misspelt names. */
     public static final List<String> ALL = List.of(PORT, BIND_ADDRESS, DATA_DIR, BACKGROUND_INTERVAL_SECONDS,
             SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
-            MEMORY_BOUND_BYTES);
+            MEMORY_BOUND_BYTES, SIGNING_KEY_FILE);
 
     /** Prefix of environment variables. */
     public static final String ENV_PREFIX = "SPARECYCLES_";

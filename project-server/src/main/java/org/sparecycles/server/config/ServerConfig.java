@@ -41,6 +41,7 @@ public final class ServerConfig {
     private final long maxOutputBytes;
     private final long maxBatchBytes;
     private final long memoryBoundBytes;
+    private final Path signingKeyFile;
 
     private ServerConfig(Builder b) {
         this.port = b.port;
@@ -54,6 +55,8 @@ public final class ServerConfig {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxBatchBytes = b.maxBatchBytes;
         this.memoryBoundBytes = b.memoryBoundBytes;
+        this.signingKeyFile = (b.signingKeyFile != null ? b.signingKeyFile : dataDir.resolve("keys/project-ed25519.key"))
+                .toAbsolutePath().normalize();
     }
 
     /** A builder holding the defaults. */
@@ -148,13 +151,18 @@ public final class ServerConfig {
         return memoryBoundBytes;
     }
 
+    /** The project's Ed25519 private key; made there on the first start (default {@code <data dir>/keys/}). */
+    public Path signingKeyFile() {
+        return signingKeyFile;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", dataDir=" + dataDir
                 + ", backgroundIntervalSeconds=" + backgroundIntervalSeconds + ", schedulerRequestDelaySeconds="
                 + schedulerRequestDelaySeconds + ", schedulerIdleDelaySeconds=" + schedulerIdleDelaySeconds
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
-                + ", memoryBoundBytes=" + memoryBoundBytes + "]";
+                + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + "]";
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. Not thread-safe. */
@@ -170,6 +178,7 @@ public final class ServerConfig {
         private long maxOutputBytes = 4L << 20;
         private long maxBatchBytes = 512L << 20;
         private long memoryBoundBytes = 512L << 20;
+        private Path signingKeyFile;
 
         private Builder() {
         }
@@ -229,6 +238,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** The project key file; null (the default) means {@code keys/project-ed25519.key} in the data dir. */
+        public Builder signingKeyFile(Path file) {
+            this.signingKeyFile = file;
+            return this;
+        }
+
         /** Sets every entry as by {@link #set}. */
         public Builder setAll(Map<String, String> values) {
             values.forEach(this::set);
@@ -252,6 +267,7 @@ public final class ServerConfig {
                 case ConfigKeys.MAX_OUTPUT_BYTES -> maxOutputBytes(number(key, v));
                 case ConfigKeys.MAX_BATCH_BYTES -> maxBatchBytes(number(key, v));
                 case ConfigKeys.MEMORY_BOUND_BYTES -> memoryBoundBytes(number(key, v));
+                case ConfigKeys.SIGNING_KEY_FILE -> signingKeyFile(v.isEmpty() ? null : Path.of(v));
                 default -> throw new InvalidConfigException("unknown configuration key '" + key + "' (known: "
                         + ConfigKeys.ALL + ")");
             }

@@ -28,6 +28,8 @@ import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
+import org.sparecycles.workunits.signing.AssignmentSignatures;
+import org.sparecycles.workunits.signing.ProjectSigner;
 
 /**
  * The scheduler: one request reports finished results and asks for work (docs/protocol.md). Reports are all
@@ -46,11 +48,14 @@ public final class Scheduler {
     private final Clock clock;
     private final DispatchQueue queue;
     private final Runnable onReports;
+    private final ProjectSigner signer;
 
     /**
+     * @param signer    signs every assignment with the project key
      * @param onReports called after a request reported results, to run the background passes soon
      */
-    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, Runnable onReports) {
+    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, ProjectSigner signer, Runnable onReports) {
+        this.signer = signer;
         this.jdbc = jdbc;
         this.hosts = hosts;
         this.config = config;
@@ -243,9 +248,9 @@ public final class Scheduler {
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
                 + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
                 rs.getLong(3), rs.getString(2)), candidate.workUnitId());
-        return Optional.of(new Assignment(candidate.resultId(), name, candidate.workUnitId(), (String) wu.get()[4],
+        return Optional.of(AssignmentSignatures.sign(signer, new Assignment(candidate.resultId(), name, candidate.workUnitId(), (String) wu.get()[4],
                 (String) wu.get()[5], parameters((String) wu.get()[6]), inputs, deadline, config.maxOutputBytes(),
-                config.memoryBoundBytes(), (Double) wu.get()[3], "/api/v1/results/" + candidate.resultId() + "/output"));
+                config.memoryBoundBytes(), (Double) wu.get()[3], "/api/v1/results/" + candidate.resultId() + "/output")));
     }
 
     private static Map<String, String> parameters(String json) {

@@ -8,5 +8,5 @@ package org.sparecycles.workunits.protocol;
 public sealed interface ProtocolMessage permits ApiError, CreateAccountRequest, LoginRequest, AccountSession,
         ProjectInfo, CreateProjectRequest, AppInfo, BatchSubmission, RedundancyPolicy, BatchStatus,
         HostRegistration, HostRegistered, SchedulerRequest, ResultReport, SchedulerReply, Assignment, InputRef,
-        UploadReceipt, HealthStatus, AccountCredit {
+        UploadReceipt, HealthStatus, AccountCredit, ProjectKeyInfo {
 }

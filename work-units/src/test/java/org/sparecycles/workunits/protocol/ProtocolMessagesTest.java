@@ -27,7 +27,7 @@ class ProtocolMessagesTest {
         InputRef input = new InputRef("blobs.png", "/api/v1/files/" + "a".repeat(64), 17187, "a".repeat(64));
         Assignment assignment = new Assignment(7, "wu_3_r7", 3, "particle-count", "1.0",
                 Map.of("sigma", "1", "polarity", "dark"), List.of(input), T, 4_194_304, 268_435_456, 12.5,
-                "/api/v1/results/7/output");
+                "/api/v1/results/7/output").withSignature("c2lnbmF0dXJl");
         ResultReport report = new ResultReport(7, ResultReport.SUCCESS, "b".repeat(64), 2048, 1.25, 2.5, null);
         return Stream.of(
                 new ApiError("invalid_batch", "2 problems", List.of("sigma: -1 is below the minimum 0", "x.png: not an image")),
@@ -55,7 +55,8 @@ class ProtocolMessagesTest {
                 new UploadReceipt(7, "b".repeat(64), 2048),
                 new HealthStatus("ok", "0.1.0", 42),
                 new AccountCredit(1, "Ada", 512.5, 40.25,
-                        List.of(new AccountCredit.HostCredit(11, "lab-pc", 312.5, 30.0))));
+                        List.of(new AccountCredit.HostCredit(11, "lab-pc", 312.5, 30.0))),
+                new ProjectKeyInfo("Ed25519", "MCowBQYDK2VwAyEA" + "A".repeat(43) + "=", "d".repeat(64)));
     }
 
     @ParameterizedTest

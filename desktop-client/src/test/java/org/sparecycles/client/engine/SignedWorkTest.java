@@ -1,0 +1,153 @@
+package org.sparecycles.client.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.client.config.ClientConfig;
+import org.sparecycles.client.events.ClientEvent;
+import org.sparecycles.client.events.EventLog;
+import org.sparecycles.client.state.StateStore;
+import org.sparecycles.client.testing.Await;
+import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.InputRef;
+import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.samples.SampleImages;
+import org.sparecycles.workunits.signing.AssignmentSignatures;
+import org.sparecycles.workunits.signing.ProjectSigner;
+
+/** The engine pins the project key and refuses work that is unsigned, tampered or signed by another key. */
+class SignedWorkTest {
+    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    Path tmp;
+    private FakeProjectServer server;
+    private ClientEngine engine;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = new FakeProjectServer();
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (engine != null) {
+            engine.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void refusesUnsignedTamperedAndForgedAssignmentsSayingWhyAndRunsTheSignedOne() throws Exception {
+        InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        Assignment unsigned = assignment(31, input, 1 << 20).withSignature("");
+        Assignment signed = AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(32, input, 1 << 20));
+        Assignment tampered = new Assignment(signed.resultId() + 1, signed.resultName(), signed.workUnitId(),
+                signed.app(), signed.appVersion(), Map.of("sigma", "8", "polarity", "dark", "min_area", "10"),
+                signed.inputs(), signed.deadline(), signed.maxOutputBytes(), signed.memoryBoundBytes(),
+                signed.estimatedSeconds(), "/api/v1/results/33/output", signed.signature());
+        Assignment forged = AssignmentSignatures.sign(ProjectSigner.generate(), assignment(34, input, 1 << 20));
+        serveOnce(unsigned, tampered, forged, signed);
+
+        engine = start();
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, this::log);
+        assertEquals(List.of(32L), server.reports().stream().map(ResultReport::resultId).toList());
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        assertTrue(logged("pinned project key " + FakeProjectServer.SIGNER.publicKey().fingerprint()), log());
+        assertTrue(logged("refused task 31 (wu_31_0): it is not signed"), log());
+        assertTrue(logged("refused task 33 (wu_32_0): its signature does not match the project key"), log());
+        assertTrue(logged("refused task 34 (wu_34_0): its signature does not match the project key"), log());
+        assertFalse(server.uploads.containsKey(33L) || server.uploads.containsKey(34L));
+        String saved = Files.readString(tmp.resolve("client/state.json"));
+        assertTrue(saved.contains(FakeProjectServer.SIGNER.publicKey().encoded()), "the key is pinned in the state");
+    }
+
+    @Test
+    void outputAboveTheSignedLimitIsNotUploadedButReportedAsAnError() throws Exception {
+        InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(41, input, 64)));
+
+        engine = start();
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, this::log);
+        ResultReport report = server.reports().get(0);
+        assertEquals(ResultReport.CLIENT_ERROR, report.outcome(), report::toString);
+        assertTrue(report.errorMessage().contains("larger than the signed limit of 64 bytes"), report::toString);
+        assertTrue(server.uploads.isEmpty());
+    }
+
+    @Test
+    void savedAttachmentWithoutAKeyPinsOneAtTheNextStart() throws Exception {
+        ClientConfig config = config();
+        Files.createDirectories(config.dataDir());
+        new StateStore(config.dataDir().resolve("state.json"), CLOCK).save(
+                org.sparecycles.client.state.ClientState.empty().withAttachment(
+                        new org.sparecycles.client.state.Attachment(config.serverText(), 11, "v@example.org",
+                                FakeProjectServer.TOKEN, 5, 1.0)));
+        InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(51, input, 1 << 20)));
+
+        engine = start(config);
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, this::log);
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        assertTrue(logged("pinned project key"), log());
+    }
+
+    private Assignment assignment(long id, InputRef input, long maxOutputBytes) {
+        return new Assignment(id, "wu_" + id + "_0", 100 + id, "particle-count", "1.0", PARAMETERS, List.of(input),
+                CLOCK.instant().plus(Duration.ofDays(1)), maxOutputBytes, 128L << 20, 5,
+                "/api/v1/results/" + id + "/output");
+    }
+
+    private void serveOnce(Assignment... assignments) {
+        AtomicInteger calls = new AtomicInteger();
+        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(), List.of())));
+    }
+
+    private ClientConfig config() {
+        return ClientConfig.builder().server(server.uri().toString()).email("v@example.org").password("pw")
+                .dataDir(tmp.resolve("client")).cores(1).extraTasks(0)
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build();
+    }
+
+    private ClientEngine start() throws IOException {
+        return start(config());
+    }
+
+    private ClientEngine start(ClientConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        ClientEngine e = ClientEngine.open(config, CLOCK, new EventLog(CLOCK, config.dataDir().resolve("events.log"),
+                null));
+        e.start();
+        return e;
+    }
+
+    private boolean logged(String text) {
+        return engine.events().recent().stream().map(ClientEvent::message).anyMatch(m -> m.contains(text));
+    }
+
+    private String log() {
+        StringBuilder sb = new StringBuilder();
+        engine.events().recent().forEach(e -> sb.append(e.line()).append('\n'));
+        return sb.toString();
+    }
+
+}
