@@ -43,16 +43,26 @@ public record ClientConfig(URI server, String email, String password, String nam
 
     /** Test-only faults the worker can inject. */
     public enum FaultInjection {
-        NONE, WRONG_RESULTS;
+        /** Honest. */
+        NONE,
+        /** Every count one too high: the same wrong answer on every host, so several such accounts collude. */
+        WRONG_RESULTS,
+        /** Same as {@link #WRONG_RESULTS}: identical wrong answers from every account that runs it. */
+        COLLUDING,
+        /** Always wrong, but in its own way (count + 7): one host that never agrees with anyone. */
+        CONSISTENTLY_WRONG,
+        /** Wrong by a random amount each time: agrees with nobody, not even itself. */
+        RANDOMLY_WRONG;
 
-        /** Parses the command-line spelling ({@code none}, {@code wrong-results}). */
+        /** Parses the command-line spelling ({@code none}, {@code wrong-results}, ...). */
         public static FaultInjection parse(String text) {
             for (FaultInjection f : values()) {
                 if (f.spelling().equalsIgnoreCase(text.trim())) {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("fault-injection: '" + text + "' is not one of none, wrong-results");
+            throw new IllegalArgumentException("fault-injection: '" + text + "' is not one of none, wrong-results, colluding,"
+                    + " consistently-wrong, randomly-wrong");
         }
 
         public String spelling() {

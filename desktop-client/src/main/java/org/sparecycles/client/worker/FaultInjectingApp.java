@@ -9,14 +9,30 @@ import org.sparecycles.workunits.app.Parameters;
 import org.sparecycles.workunits.app.ScienceApp;
 
 /**
- * Test only ({@code --fault-injection=wrong-results}): an app whose per-file results are wrong, so the server
- * must find them INVALID. Adds 1 to each file's {@code count}, or marks the file when it has none.
+ * Test only ({@code --fault-injection=...}): an app whose per-file results are wrong, so the server must find
+ * them INVALID. {@code wrong-results} and {@code colluding} add 1 to each file's {@code count} (identical wrong
+ * answers on every host), {@code consistently-wrong} adds 7, {@code randomly-wrong} a random amount; a file
+ * without a count is marked instead.
  */
 final class FaultInjectingApp implements ScienceApp {
     private final ScienceApp delegate;
+    private final String fault;
 
-    FaultInjectingApp(ScienceApp delegate) {
+    FaultInjectingApp(ScienceApp delegate, String fault) {
         this.delegate = delegate;
+        this.fault = fault;
+    }
+
+    static boolean isFault(String spelling) {
+        return List.of("wrong-results", "colluding", "consistently-wrong", "randomly-wrong").contains(spelling);
+    }
+
+    private long offset() {
+        return switch (fault) {
+            case "consistently-wrong" -> 7;
+            case "randomly-wrong" -> 1 + new java.security.SecureRandom().nextInt(1_000_000);
+            default -> 1;
+        };
     }
 
     @Override
@@ -48,9 +64,9 @@ final class FaultInjectingApp implements ScienceApp {
     public ObjectNode analyze(InputFile input, Parameters parameters) throws AppException {
         ObjectNode result = delegate.analyze(input, parameters);
         if (result.path("count").canConvertToLong()) {
-            result.put("count", result.path("count").asLong() + 1);
+            result.put("count", result.path("count").asLong() + offset());
         } else {
-            result.put("fault_injected", true);
+            result.put("fault_injected", offset());
         }
         return result;
     }

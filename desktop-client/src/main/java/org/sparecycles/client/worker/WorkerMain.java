@@ -76,8 +76,8 @@ public final class WorkerMain {
             throw new AppException("app " + task.app() + " " + task.appVersion() + " requested, this client has "
                     + app.version());
         }
-        if ("wrong-results".equals(task.faultInjection())) {
-            app = new FaultInjectingApp(app);
+        if (FaultInjectingApp.isFault(task.faultInjection())) {
+            app = new FaultInjectingApp(app, task.faultInjection());
         }
         Parameters parameters = app.parseParameters(task.parameters());
         Slot.Checkpoint previous = slot.readCheckpoint()

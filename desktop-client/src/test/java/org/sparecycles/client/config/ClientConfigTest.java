@@ -63,7 +63,8 @@ class ClientConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"none, NONE", "wrong-results, WRONG_RESULTS", "WRONG-RESULTS, WRONG_RESULTS"})
+    @CsvSource({"none, NONE", "wrong-results, WRONG_RESULTS", "WRONG-RESULTS, WRONG_RESULTS", "colluding, COLLUDING",
+        "consistently-wrong, CONSISTENTLY_WRONG", "randomly-wrong, RANDOMLY_WRONG"})
     void parsesFaultInjection(String text, ClientConfig.FaultInjection expected) {
         assertEquals(expected, ClientConfig.FaultInjection.parse(text));
     }
