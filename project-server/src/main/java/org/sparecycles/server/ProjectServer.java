@@ -111,7 +111,8 @@ public final class ProjectServer implements AutoCloseable {
      * @throws UncheckedIOException            when the data dir cannot be prepared
      */
     public static ProjectServer start(ServerConfig config) {
-        Database database = Database.open(config.dataDir());
+        Database database = Database.open(config.dataDir(), config.dbUrl().orElse(null), config.dbUser(),
+                config.dbPassword());
         try {
             ProjectServer server = new ProjectServer(config, database, new FileStore(config.dataDir()));
             LOG.info("SpareCycles project server listening on {} (data in {})", server.baseUri(), config.dataDir());

@@ -31,7 +31,8 @@ import org.sparecycles.workunits.protocol.UploadReceipt;
 import org.sparecycles.workunits.samples.SampleImages;
 
 /**
- * A real server on port 0 with a real H2 file database in a temp dir, an injected {@link MutableClock} and
+ * A real server on port 0 with a real H2 file database in a temp dir (or a real PostgreSQL database, see
+ * {@link #onPostgres()}), an injected {@link MutableClock} and
  * background passes only when the test asks ({@link ProjectServer#runBackgroundPassNow()}), plus the steps tests
  * repeat: accounts, a project, a batch, hosts, scheduler requests, uploads.
  */
@@ -47,8 +48,17 @@ final class TestServer implements AutoCloseable {
     private TestServer(Path dataDir) {
         this.dataDir = dataDir;
         this.server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(dataDir).clock(clock)
+                .dbUrl(onPostgres() ? PostgresCluster.shared().databaseFor(dataDir) : null)
                 .backgroundIntervalSeconds(3600).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1).build());
         this.anonymous = new Api(server.baseUri(), null);
+    }
+
+    /**
+     * True in the test run that repeats the lifecycle, validation, assimilation and scheduler tests on PostgreSQL
+     * (project-server/pom.xml, execution {@code postgresql}); otherwise the servers use embedded H2.
+     */
+    static boolean onPostgres() {
+        return "postgresql".equals(System.getProperty("sparecycles.test.db"));
     }
 
     static TestServer start(Path dataDir) {

@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", description = "properties file with the keys of docs/server.md")
     Path configFile;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "an external PostgreSQL database, e.g. jdbc:postgresql://localhost:5432/sparecycles"
+                    + " (user and password from db.user and db.password); default: embedded H2 in the data dir")
+    String db;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> cli = new LinkedHashMap<>();
@@ -39,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (dataDir != null) {
             cli.put(ConfigKeys.DATA_DIR, dataDir.toString());
+        }
+        if (db != null) {
+            cli.put(ConfigKeys.DB_URL, db);
         }
         ServerConfig config = ServerConfig.load(configFile, System.getenv(), cli).build();
         ProjectServer server;

@@ -45,6 +45,10 @@ final class UserCommand implements Runnable {
                 defaultValue = "sparecycles-data")
         Path dataDir;
 
+        @Option(names = "--db", paramLabel = "JDBC_URL",
+                description = "the server's PostgreSQL database (when it runs with --db) instead of the data dir's H2")
+        String db;
+
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -65,8 +69,8 @@ final class UserCommand implements Runnable {
             if (role != null && role.researcher) {
                 roles.add(Role.RESEARCHER);
             }
-            try (Database db = Database.open(dataDir.toAbsolutePath())) {
-                long id = new Accounts(db.jdbc(), Clock.systemUTC()).create(email, password, name, roles);
+            try (Database database = Database.open(dataDir.toAbsolutePath(), db, null, null)) {
+                long id = new Accounts(database.jdbc(), Clock.systemUTC()).create(email, password, name, roles);
                 spec.commandLine().getOut().println("account " + id + " created: " + email + " " + roles);
                 return 0;
             } catch (ServerException e) {

@@ -19,11 +19,15 @@ public final class ConfigKeys {
     public static final String MAX_BATCH_BYTES = "max.batch.bytes";
     public static final String MEMORY_BOUND_BYTES = "memory.bound.bytes";
     public static final String SIGNING_KEY_FILE = "signing.key.file";
+    /** JDBC URL of an external database (PostgreSQL); empty means the embedded H2 in the data dir. */
+    public static final String DB_URL = "db.url";
+    public static final String DB_USER = "db.user";
+    public static final String DB_PASSWORD = "db.password";
 
     /** All keys, for checking a config file for misspelt names. */
     public static final List<String> ALL = List.of(PORT, BIND_ADDRESS, DATA_DIR, BACKGROUND_INTERVAL_SECONDS,
             SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
-            MEMORY_BOUND_BYTES, SIGNING_KEY_FILE);
+            MEMORY_BOUND_BYTES, SIGNING_KEY_FILE, DB_URL, DB_USER, DB_PASSWORD);
 
     /** Prefix of environment variables. */
     public static final String ENV_PREFIX = "SPARECYCLES_";

@@ -42,6 +42,9 @@ public final class ServerConfig {
     private final long maxBatchBytes;
     private final long memoryBoundBytes;
     private final Path signingKeyFile;
+    private final String dbUrl;
+    private final String dbUser;
+    private final String dbPassword;
 
     private ServerConfig(Builder b) {
         this.port = b.port;
@@ -57,6 +60,9 @@ public final class ServerConfig {
         this.memoryBoundBytes = b.memoryBoundBytes;
         this.signingKeyFile = (b.signingKeyFile != null ? b.signingKeyFile : dataDir.resolve("keys/project-ed25519.key"))
                 .toAbsolutePath().normalize();
+        this.dbUrl = b.dbUrl;
+        this.dbUser = b.dbUser;
+        this.dbPassword = b.dbPassword;
     }
 
     /** A builder holding the defaults. */
@@ -156,13 +162,29 @@ public final class ServerConfig {
         return signingKeyFile;
     }
 
+    /** JDBC URL of an external database (PostgreSQL), or empty for the embedded H2 under the data dir. */
+    public java.util.Optional<String> dbUrl() {
+        return java.util.Optional.ofNullable(dbUrl);
+    }
+
+    /** User for {@link #dbUrl()}; null when the URL carries it or needs none. */
+    public String dbUser() {
+        return dbUser;
+    }
+
+    /** Password for {@link #dbUrl()}; never printed. */
+    public String dbPassword() {
+        return dbPassword;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", dataDir=" + dataDir
                 + ", backgroundIntervalSeconds=" + backgroundIntervalSeconds + ", schedulerRequestDelaySeconds="
                 + schedulerRequestDelaySeconds + ", schedulerIdleDelaySeconds=" + schedulerIdleDelaySeconds
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
-                + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + "]";
+                + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile
+                + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + "]";
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. Not thread-safe. */
@@ -179,6 +201,9 @@ public final class ServerConfig {
         private long maxBatchBytes = 512L << 20;
         private long memoryBoundBytes = 512L << 20;
         private Path signingKeyFile;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
 
         private Builder() {
         }
@@ -244,6 +269,22 @@ public final class ServerConfig {
             return this;
         }
 
+        /** An external database's JDBC URL ({@code jdbc:postgresql://...}); null or empty means embedded H2. */
+        public Builder dbUrl(String url) {
+            this.dbUrl = url == null || url.isBlank() ? null : url.trim();
+            return this;
+        }
+
+        public Builder dbUser(String user) {
+            this.dbUser = user == null || user.isBlank() ? null : user;
+            return this;
+        }
+
+        public Builder dbPassword(String password) {
+            this.dbPassword = password == null || password.isEmpty() ? null : password;
+            return this;
+        }
+
         /** Sets every entry as by {@link #set}. */
         public Builder setAll(Map<String, String> values) {
             values.forEach(this::set);
@@ -268,6 +309,9 @@ public final class ServerConfig {
                 case ConfigKeys.MAX_BATCH_BYTES -> maxBatchBytes(number(key, v));
                 case ConfigKeys.MEMORY_BOUND_BYTES -> memoryBoundBytes(number(key, v));
                 case ConfigKeys.SIGNING_KEY_FILE -> signingKeyFile(v.isEmpty() ? null : Path.of(v));
+                case ConfigKeys.DB_URL -> dbUrl(v);
+                case ConfigKeys.DB_USER -> dbUser(v);
+                case ConfigKeys.DB_PASSWORD -> dbPassword(value);
                 default -> throw new InvalidConfigException("unknown configuration key '" + key + "' (known: "
                         + ConfigKeys.ALL + ")");
             }
@@ -302,6 +346,8 @@ public final class ServerConfig {
             require(maxBatchBytes >= 1024, ConfigKeys.MAX_BATCH_BYTES, maxBatchBytes, "must be at least 1024");
             require(memoryBoundBytes >= 16L << 20, ConfigKeys.MEMORY_BOUND_BYTES, memoryBoundBytes,
                     "must be at least 16 MiB");
+            require(dbUrl == null || dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:h2:"),
+                    ConfigKeys.DB_URL, dbUrl, "must be a PostgreSQL (jdbc:postgresql://host:port/database) or H2 JDBC URL");
             if (maxOutputBytes > MAX_OUTPUT_BYTES_LIMIT) {
                 LOG.warn("{}={} is above the limit {}; using {}", ConfigKeys.MAX_OUTPUT_BYTES, maxOutputBytes,
                         MAX_OUTPUT_BYTES_LIMIT, MAX_OUTPUT_BYTES_LIMIT);

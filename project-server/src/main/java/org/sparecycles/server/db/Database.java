@@ -11,8 +11,9 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The server's database: an H2 file database under {@code <data dir>/db/}, pooled by HikariCP and migrated by
- * Flyway from {@code db/migration}. The file is locked while open, so a second process (for example
+ * The server's database: an H2 file database under {@code <data dir>/db/} by default, or an external
+ * PostgreSQL database given by JDBC URL ({@code db.url}); pooled by HikariCP and migrated by Flyway from
+ * {@code db/migration} (portable SQL, run on both). The file is locked while open, so a second process (for example
  * {@code user add} while the server runs) gets {@link DatabaseInUseException}.
  */
 public final class Database implements AutoCloseable {
@@ -23,6 +24,50 @@ public final class Database implements AutoCloseable {
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * Opens and migrates the database at a JDBC URL (PostgreSQL, or H2 given by URL); with a null URL, the
+     * embedded H2 database of the data dir as by {@link #open(Path)}.
+     */
+    public static Database open(Path dataDir, String url, String user, String password) {
+        if (url == null) {
+            return open(dataDir);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(10);
+        config.setPoolName("sparecycles-db");
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to the database at " + withoutPassword(url) + ": "
+                    + e.getMessage(), e);
+        }
+        return migrated(ds);
+    }
+
+    /** The URL with any {@code password=} parameter masked, for messages. */
+    static String withoutPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static Database migrated(HikariDataSource ds) {
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds);
     }
 
     /** Opens (creating if needed) and migrates the database of a data dir. */
@@ -50,14 +95,7 @@ public final class Database implements AutoCloseable {
         config.setPassword("");
         config.setMaximumPoolSize(10);
         config.setPoolName("sparecycles-db");
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new Database(ds);
+        return migrated(new HikariDataSource(config));
     }
 
     public DataSource dataSource() {

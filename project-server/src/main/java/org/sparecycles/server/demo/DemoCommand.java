@@ -41,6 +41,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "server data directory, reused when it exists (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "run on this PostgreSQL database instead of the embedded H2, e.g."
+                    + " jdbc:postgresql://localhost:5432/sparecycles?user=u&password=p")
+    String db;
+
     @Option(names = "--out", defaultValue = "sparecycles-demo-results",
             description = "where results.csv and results.json are written (default: ${DEFAULT-VALUE})")
     Path out;
@@ -81,6 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.builder()
                 .port(port)
                 .dataDir(dataDir)
+                .dbUrl(db)
                 .backgroundIntervalSeconds(1)
                 .schedulerRequestDelaySeconds(1)
                 .schedulerIdleDelaySeconds(2)
