@@ -35,6 +35,7 @@ import org.sparecycles.client.state.TaskRecord;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.client.worker.Slot;
 import org.sparecycles.client.worker.WorkerLauncher;
+import org.sparecycles.client.worker.ProcessMemory;
 import org.sparecycles.client.worker.WorkerOutcome;
 import org.sparecycles.client.worker.WorkerProcess;
 import org.sparecycles.workunits.protocol.Assignment;
@@ -101,6 +102,7 @@ public final class ClientEngine implements AutoCloseable {
     private final Set<Long> suspendedByYou = new HashSet<>();
     private final Map<Long, String> holds = new HashMap<>();
     private final Map<Long, Double> elapsed = new HashMap<>();
+    private final Map<Long, Long> memory = new HashMap<>();
     private Instant lastRefresh;
     private ProjectKey projectKey;
 
@@ -450,7 +452,7 @@ public final class ClientEngine implements AutoCloseable {
         }
         List<TaskRecord> running = state.tasks().stream().filter(t -> t.state() == TaskState.RUNNING).toList();
         List<TaskRecord> ready = state.tasks().stream().filter(t -> t.state() == TaskState.READY).toList();
-        RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, settings);
+        RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, settings, this::memoryOf);
         holds.clear();
         holds.putAll(plan.held());
         for (TaskRecord t : running) {
@@ -470,7 +472,7 @@ public final class ClientEngine implements AutoCloseable {
             int slot = freeSlot();
             update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
-                WorkerProcess w = slots.startFresh(t, slot);
+                WorkerProcess w = slots.startFresh(t, slot, settings.checkpointInterval());
                 watch(t.resultId(), w);
                 events.add(source, "started result " + t.resultId() + " (" + t.assignment().resultName()
                         + ") in slot " + slot);
@@ -480,9 +482,20 @@ public final class ClientEngine implements AutoCloseable {
         }
     }
 
+    /** Memory a task uses: its worker's resident set when measured, else what its work unit may use. */
+    private long memoryOf(TaskRecord t) {
+        Long measured = memory.get(t.resultId());
+        return measured != null ? measured : WorkerLauncher.heapMegabytes(t.assignment().memoryBoundBytes()) << 20;
+    }
+
     /** Stops a running task's worker in place, or (pause after checkpoint, or no signals) once it checkpointed. */
     private void hold(TaskRecord t, WorkerProcess w) {
         long id = t.resultId();
+        if (holds.getOrDefault(id, "").startsWith(RunPlanner.WAITING_FOR_MEMORY)) {
+            stopWorker(id); // a stopped-in-place worker keeps its memory; this one resumes from its checkpoint
+            events.add(source, "task " + id + " stopped: " + holds.get(id));
+            return;
+        }
         boolean afterCheckpoint = settings.pauseAfterCheckpoint() && !suspendedByYou.contains(id);
         if (afterCheckpoint) {
             if (!checkpointedSince(t, holdSince)) {
@@ -527,7 +540,7 @@ public final class ClientEngine implements AutoCloseable {
                 return;
             }
             int k = slots.checkpointedFiles(t);
-            WorkerProcess w = slots.resume(t);
+            WorkerProcess w = slots.resume(t, settings.checkpointInterval());
             watch(t.resultId(), w);
             events.add(source, "resumed result " + t.resultId() + " from checkpoint after " + k + " of "
                     + t.assignment().inputs().size() + " files");
@@ -587,6 +600,7 @@ public final class ClientEngine implements AutoCloseable {
         update(st -> st.updateTask(resultId, r -> r.computed(o.outputSha256(), o.outputSize(), o.cpuSeconds(),
                 o.elapsedSeconds())));
         progress.remove(resultId);
+        memory.remove(resultId);
         elapsed.remove(resultId);
         events.add(source, String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
                 o.elapsedSeconds(), o.cpuSeconds()));
@@ -595,6 +609,7 @@ public final class ClientEngine implements AutoCloseable {
 
     private void failTask(long resultId, String message) {
         progress.remove(resultId);
+        memory.remove(resultId);
         elapsed.remove(resultId);
         update(st -> st.updateTask(resultId, r -> r.failed(message, r.cpuSeconds(), r.elapsedSeconds())));
     }
@@ -788,6 +803,7 @@ public final class ClientEngine implements AutoCloseable {
             }
         }
         progress.remove(id);
+        memory.remove(id);
         transfers.done(id);
         deleteQuietly(outputs.resolve(id + ".json"));
         update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));
@@ -839,6 +855,7 @@ public final class ClientEngine implements AutoCloseable {
             long id = t.resultId();
             if (t.state() == TaskState.RUNNING && workers.containsKey(id) && !paused.contains(id)) {
                 progress.put(id, slots.slot(t.slot()).readProgress());
+                ProcessMemory.residentBytes(workers.get(id).pid()).ifPresent(b -> memory.put(id, b));
                 elapsed.merge(id, seconds, Double::sum);
             }
         }

@@ -19,15 +19,31 @@ import java.util.Objects;
  * @param minBuffer            least estimated work to keep on hand
  * @param extraTasks           tasks kept queued beyond one per running slot
  * @param projects             project ids to take work from; empty: any
+ * @param memoryLimitBytes     most memory the running tasks together may use (resident set of their workers,
+ *                             the memory bound for tasks not started yet); tasks beyond it wait, their workers
+ *                             stopped so the memory is freed (0: no limit)
+ * @param checkpointInterval   least time between two checkpoints of a task, handed to workers as they start or
+ *                             resume (zero: after every input file)
  */
 public record EngineSettings(int maxRunning, String hold, boolean pauseAfterCheckpoint, boolean noNewTasks,
-                             Duration minBuffer, int extraTasks, List<Long> projects) {
+                             Duration minBuffer, int extraTasks, List<Long> projects, long memoryLimitBytes,
+                             Duration checkpointInterval) {
     public EngineSettings {
         Objects.requireNonNull(minBuffer, "minBuffer");
         projects = projects == null ? List.of() : List.copyOf(projects);
+        checkpointInterval = checkpointInterval == null ? Duration.ZERO : checkpointInterval;
         if (maxRunning < 0) {
             throw new IllegalArgumentException("maxRunning " + maxRunning + " is below 0");
         }
+        if (memoryLimitBytes < 0) {
+            throw new IllegalArgumentException("memoryLimitBytes " + memoryLimitBytes + " is below 0");
+        }
+    }
+
+    /** Settings without a memory limit, checkpointing after every input file. */
+    public EngineSettings(int maxRunning, String hold, boolean pauseAfterCheckpoint, boolean noNewTasks,
+                          Duration minBuffer, int extraTasks, List<Long> projects) {
+        this(maxRunning, hold, pauseAfterCheckpoint, noNewTasks, minBuffer, extraTasks, projects, 0, Duration.ZERO);
     }
 
     /** Computing on every slot, as the command line configured it. */

@@ -2,6 +2,7 @@ package org.sparecycles.client.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,11 +45,11 @@ final class WorkerSlots {
     }
 
     /** Clears the slot, writes the task and starts a fresh worker. */
-    WorkerProcess startFresh(TaskRecord task, int index) throws IOException {
+    WorkerProcess startFresh(TaskRecord task, int index, Duration checkpointInterval) throws IOException {
         Slot slot = slot(index);
         WorkerLauncher.killStale(slot);
         slot.clear();
-        slot.writeTask(workerTask(task));
+        slot.writeTask(workerTask(task, checkpointInterval));
         return launcher.start(slot, task.assignment().memoryBoundBytes());
     }
 
@@ -60,14 +61,14 @@ final class WorkerSlots {
     }
 
     /** Starts a worker again on the task in its slot; it resumes from the slot's checkpoint. */
-    WorkerProcess resume(TaskRecord task) throws IOException {
+    WorkerProcess resume(TaskRecord task, Duration checkpointInterval) throws IOException {
         Slot slot = slot(task.slot());
         WorkerLauncher.killStale(slot);
         Optional<WorkerTask> written = readTask(slot);
         if (written.isEmpty() || written.get().resultId() != task.resultId()) {
             slot.clear(); // someone else's files: the checkpoint cannot be ours
         }
-        slot.writeTask(workerTask(task)); // rewritten so the worker follows this run's switches
+        slot.writeTask(workerTask(task, checkpointInterval)); // rewritten so the worker follows this run's switches
         return launcher.start(slot, task.assignment().memoryBoundBytes());
     }
 
@@ -79,13 +80,13 @@ final class WorkerSlots {
         }
     }
 
-    private WorkerTask workerTask(TaskRecord task) {
+    private WorkerTask workerTask(TaskRecord task, Duration checkpointInterval) {
         List<WorkerTask.Input> inputs = new ArrayList<>();
         for (InputRef in : task.assignment().inputs()) {
             inputs.add(new WorkerTask.Input(in.name(), cache.path(in.sha256()).toString()));
         }
         var a = task.assignment();
         return new WorkerTask(a.resultId(), a.resultName(), a.app(), a.appVersion(), a.parameters(), inputs,
-                config.faultInjection().spelling(), config.taskDelay().toMillis());
+                config.faultInjection().spelling(), config.taskDelay().toMillis(), checkpointInterval.toMillis());
     }
 }

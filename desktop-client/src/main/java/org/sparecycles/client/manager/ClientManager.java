@@ -301,15 +301,29 @@ public final class ClientManager implements AutoCloseable {
                 continue;
             }
             String projectHold = p.suspended() ? "project suspended by you" : hold;
-            e.apply(new EngineSettings(Math.min(cores, allocation.getOrDefault(p.id(), 0)), projectHold,
-                    pauseAfterCheckpoint, p.noNewTasks() || diskFull, Duration.ofSeconds(bufferSeconds), 1,
-                    p.projectIds()));
+            int engineCores = Math.min(cores, allocation.getOrDefault(p.id(), 0));
+            e.apply(new EngineSettings(engineCores, projectHold, pauseAfterCheckpoint, p.noNewTasks() || diskFull,
+                    Duration.ofSeconds(bufferSeconds), 1, p.projectIds(),
+                    memoryLimit(d.limits().memoryPercent(), engineCores, cores),
+                    Duration.ofSeconds(prefs.checkpointSeconds())));
         }
         if (Duration.between(creditPolledAt, now).compareTo(options.creditPoll()) >= 0) {
             creditPolledAt = now;
             pollCredit();
         }
         status = buildStatus(d, hold, inputIdle);
+    }
+
+    /**
+     * The memory preference (share of physical memory) split among attachments like the cores: an attachment
+     * computing on k of the n allowed cores may use k/n of it. 0 (no limit) when the machine's memory is unknown.
+     */
+    private long memoryLimit(int memoryPercent, int engineCores, int cores) {
+        long total = options.memoryBytes();
+        if (total <= 0 || cores <= 0) {
+            return 0;
+        }
+        return Math.max(1, (long) (total * (memoryPercent / 100.0) * engineCores / cores));
     }
 
     private Map<String, Integer> lastRunnable = Map.of();

@@ -1,5 +1,6 @@
 package org.sparecycles.client.manager;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,22 @@ public record ManagerOptions(Path dataDir, int logicalCores, Duration policyPeri
         Objects.requireNonNull(dataDir, "dataDir");
         if (logicalCores < 1) {
             logicalCores = Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /** Physical memory of the machine in bytes (0 when the JVM cannot tell); what the memory limits are shares of. */
+    public long memoryBytes() {
+        return PhysicalMemory.BYTES;
+    }
+
+    private static final class PhysicalMemory {
+        static final long BYTES = read();
+
+        private static long read() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                return Math.max(0, os.getTotalMemorySize());
+            }
+            return 0;
         }
     }
 

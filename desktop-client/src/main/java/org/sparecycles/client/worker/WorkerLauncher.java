@@ -69,7 +69,7 @@ public final class WorkerLauncher {
     }
 
     /** The heap for a work unit's memory bound: rounded up to whole MiB, at least {@link #MIN_HEAP_MB}. */
-    static long heapMegabytes(long memoryBoundBytes) {
+    public static long heapMegabytes(long memoryBoundBytes) {
         if (memoryBoundBytes <= 0) {
             return DEFAULT_HEAP_MB;
         }

@@ -120,6 +120,7 @@ public final class WorkerMain {
         private final WorkerTask task;
         private final Slot.Checkpoint previous;
         final List<Integer> computed = new ArrayList<>();
+        private long lastCheckpointNanos = startNanos;
 
         SlotContext(WorkerTask task, Slot.Checkpoint previous) {
             this.task = task;
@@ -147,6 +148,13 @@ public final class WorkerMain {
         @Override
         public void checkpoint(List<ObjectNode> done) {
             computed.add(done.size() - 1);
+            long now = System.nanoTime();
+            boolean last = done.size() >= task.inputs().size();
+            if (!last && now - lastCheckpointNanos < task.checkpointIntervalMs() * 1_000_000L) {
+                delayForTests();
+                return; // too soon: the next checkpoint carries these files too
+            }
+            lastCheckpointNanos = now;
             try {
                 slot.writeCheckpoint(new Slot.Checkpoint(task.resultId(), done, cpuSeconds(), elapsedSeconds()));
             } catch (IOException e) {
@@ -154,6 +162,10 @@ public final class WorkerMain {
             }
             System.out.println("result " + task.resultId() + ": checkpoint after " + done.size() + " of "
                     + task.inputs().size() + " files");
+            delayForTests();
+        }
+
+        private void delayForTests() {
             if (task.taskDelayMs() > 0) {
                 pause(task.taskDelayMs());
             }

@@ -117,6 +117,38 @@ class WorkerProcessTest {
     }
 
     @Test
+    void checkpointIntervalSpacesCheckpointsOut() throws Exception {
+        Slot everyFile = slotWith(SAMPLES, "none", 0);
+        assertEquals(WorkerExit.OK, exitOf(start(everyFile)), () -> everyFile.readError());
+        assertEquals(3, checkpointLines(everyFile), "interval 0: after every file");
+
+        Slot hourly = slotWith(SAMPLES, "none", 0);
+        WorkerTask task = hourly.readTask();
+        hourly.writeTask(new WorkerTask(task.resultId(), task.resultName(), task.app(), task.appVersion(),
+                task.parameters(), task.inputs(), "none", 0, Duration.ofHours(1).toMillis()));
+        assertEquals(WorkerExit.OK, exitOf(start(hourly)), () -> hourly.readError());
+
+        assertEquals(1, checkpointLines(hourly), "an hour apart: only the last file's checkpoint");
+        assertEquals(3, hourly.readCheckpoint().orElseThrow().files().size());
+        assertArrayEquals(inProcessOutput(SAMPLES), Files.readAllBytes(hourly.outputFile()));
+    }
+
+    private static long checkpointLines(Slot slot) throws IOException {
+        return Files.readAllLines(slot.logFile()).stream().filter(l -> l.contains(": checkpoint after ")).count();
+    }
+
+    @Test
+    void residentMemoryOfAWorkerIsMeasured() throws Exception {
+        Slot slot = slotWith(SAMPLES, "none", 30_000);
+        WorkerProcess w = start(slot);
+        Await.until(() -> slot.readCheckpoint().isPresent(), BOUND, () -> "no checkpoint: " + slot.readError());
+
+        long rss = ProcessMemory.residentBytes(w.pid()).orElseThrow(); // CI runs on Linux
+
+        assertTrue(rss > (8 << 20) && rss < (1L << 30), "worker RSS " + rss);
+    }
+
+    @Test
     void inputTheAppRefusesEndsWithTheAppErrorCodeAndMessage() throws Exception {
         Path garbage = Files.writeString(tmp.resolve("notes.png"), "this is not a PNG");
         Slot slot = new Slot(0, tmp.resolve("slot"));
