@@ -24,6 +24,7 @@ import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.projects.Projects;
 import org.sparecycles.server.scheduler.Scheduler;
 import org.sparecycles.server.signing.ProjectKeys;
+import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.server.stats.Stats;
 import org.sparecycles.server.uploads.OutputUploads;
 import org.sparecycles.server.validation.Validator;
@@ -74,11 +75,12 @@ public final class ProjectServer implements AutoCloseable {
         this.projects = new Projects(jdbc, clock, config.apps(), config.memoryBoundBytes());
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
+        HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
         this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
-                new Validator(jdbc, files, config.apps(), clock), new Assimilator(jdbc, files, clock), clock);
+                new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock);
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
-        Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, background::poke);
+        Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, trust, background::poke);
 
         Routes routes = new Routes(accounts);
         HealthEndpoint.register(routes, database.dataSource(), clock, clock.instant());

@@ -45,11 +45,11 @@ final class TestServer implements AutoCloseable {
     final ProjectServer server;
     final Api anonymous;
 
-    private TestServer(Path dataDir) {
+    private TestServer(Path dataDir, java.util.function.UnaryOperator<ServerConfig.Builder> tweak) {
         this.dataDir = dataDir;
-        this.server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(dataDir).clock(clock)
+        this.server = ProjectServer.start(tweak.apply(ServerConfig.builder().port(0).dataDir(dataDir).clock(clock)
                 .dbUrl(onPostgres() ? PostgresCluster.shared().databaseFor(dataDir) : null)
-                .backgroundIntervalSeconds(3600).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1).build());
+                .backgroundIntervalSeconds(3600).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1)).build());
         this.anonymous = new Api(server.baseUri(), null);
     }
 
@@ -62,7 +62,12 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dataDir) {
-        return new TestServer(dataDir);
+        return new TestServer(dataDir, b -> b);
+    }
+
+    /** A server whose configuration the test adjusts (e.g. trust settings). */
+    static TestServer start(Path dataDir, java.util.function.UnaryOperator<ServerConfig.Builder> tweak) {
+        return new TestServer(dataDir, tweak);
     }
 
     /** A new account with the roles, logged in through its authenticator. */

@@ -19,6 +19,10 @@ public final class ConfigKeys {
     public static final String MAX_BATCH_BYTES = "max.batch.bytes";
     public static final String MEMORY_BOUND_BYTES = "memory.bound.bytes";
     public static final String SIGNING_KEY_FILE = "signing.key.file";
+    public static final String TRUST_CONSECUTIVE_VALID = "trust.consecutive.valid";
+    public static final String TRUST_SPOT_CHECK_PERCENT = "trust.spot.check.percent";
+    public static final String QUOTA_DAILY_INITIAL = "quota.daily.initial";
+    public static final String QUOTA_DAILY_MAX = "quota.daily.max";
     /** JDBC URL of an external database (PostgreSQL); empty means the embedded H2 in the data dir. */
     public static final String DB_URL = "db.url";
     public static final String DB_USER = "db.user";

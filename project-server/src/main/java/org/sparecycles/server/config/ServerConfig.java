@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparecycles.server.trust.TrustPolicy;
 import org.sparecycles.workunits.app.AppRegistry;
 
 /**
@@ -42,6 +43,7 @@ public final class ServerConfig {
     private final long maxBatchBytes;
     private final long memoryBoundBytes;
     private final Path signingKeyFile;
+    private final TrustPolicy trust;
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
@@ -60,6 +62,8 @@ public final class ServerConfig {
         this.memoryBoundBytes = b.memoryBoundBytes;
         this.signingKeyFile = (b.signingKeyFile != null ? b.signingKeyFile : dataDir.resolve("keys/project-ed25519.key"))
                 .toAbsolutePath().normalize();
+        this.trust = new TrustPolicy(b.trustedAfter, b.spotCheckPercent, b.initialQuota, b.maxQuota,
+                TrustPolicy.DEFAULT.throttleAfter());
         this.dbUrl = b.dbUrl;
         this.dbUser = b.dbUser;
         this.dbPassword = b.dbPassword;
@@ -177,13 +181,18 @@ public final class ServerConfig {
         return dbPassword;
     }
 
+    /** Host trust, adaptive replication and daily quotas (docs/trust.md). */
+    public TrustPolicy trust() {
+        return trust;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[port=" + port + ", bindAddress=" + bindAddress + ", dataDir=" + dataDir
                 + ", backgroundIntervalSeconds=" + backgroundIntervalSeconds + ", schedulerRequestDelaySeconds="
                 + schedulerRequestDelaySeconds + ", schedulerIdleDelaySeconds=" + schedulerIdleDelaySeconds
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
-                + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile
+                + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + "]";
     }
 
@@ -201,6 +210,10 @@ public final class ServerConfig {
         private long maxBatchBytes = 512L << 20;
         private long memoryBoundBytes = 512L << 20;
         private Path signingKeyFile;
+        private int trustedAfter = TrustPolicy.DEFAULT.trustedAfter();
+        private int spotCheckPercent = TrustPolicy.DEFAULT.spotCheckPercent();
+        private int initialQuota = TrustPolicy.DEFAULT.initialQuota();
+        private int maxQuota = TrustPolicy.DEFAULT.maxQuota();
         private String dbUrl;
         private String dbUser;
         private String dbPassword;
@@ -285,6 +298,25 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Consecutive valid results that make a host trusted for an app; 0 turns adaptive replication off. */
+        public Builder trustedAfter(int results) {
+            this.trustedAfter = results;
+            return this;
+        }
+
+        /** Share of a trusted host's work units still replicated in full, 0 to 100. */
+        public Builder spotCheckPercent(int percent) {
+            this.spotCheckPercent = percent;
+            return this;
+        }
+
+        /** Results per day and app a new host may get, and the most that grows to. */
+        public Builder dailyQuota(int initial, int max) {
+            this.initialQuota = initial;
+            this.maxQuota = max;
+            return this;
+        }
+
         /** Sets every entry as by {@link #set}. */
         public Builder setAll(Map<String, String> values) {
             values.forEach(this::set);
@@ -309,6 +341,10 @@ public final class ServerConfig {
                 case ConfigKeys.MAX_BATCH_BYTES -> maxBatchBytes(number(key, v));
                 case ConfigKeys.MEMORY_BOUND_BYTES -> memoryBoundBytes(number(key, v));
                 case ConfigKeys.SIGNING_KEY_FILE -> signingKeyFile(v.isEmpty() ? null : Path.of(v));
+                case ConfigKeys.TRUST_CONSECUTIVE_VALID -> trustedAfter((int) number(key, v));
+                case ConfigKeys.TRUST_SPOT_CHECK_PERCENT -> spotCheckPercent((int) number(key, v));
+                case ConfigKeys.QUOTA_DAILY_INITIAL -> initialQuota = (int) number(key, v);
+                case ConfigKeys.QUOTA_DAILY_MAX -> maxQuota = (int) number(key, v);
                 case ConfigKeys.DB_URL -> dbUrl(v);
                 case ConfigKeys.DB_USER -> dbUser(v);
                 case ConfigKeys.DB_PASSWORD -> dbPassword(value);
@@ -348,6 +384,12 @@ public final class ServerConfig {
                     "must be at least 16 MiB");
             require(dbUrl == null || dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:h2:"),
                     ConfigKeys.DB_URL, dbUrl, "must be a PostgreSQL (jdbc:postgresql://host:port/database) or H2 JDBC URL");
+            require(trustedAfter >= 0, ConfigKeys.TRUST_CONSECUTIVE_VALID, trustedAfter, "must not be negative");
+            require(spotCheckPercent >= 0 && spotCheckPercent <= 100, ConfigKeys.TRUST_SPOT_CHECK_PERCENT,
+                    spotCheckPercent, "must be 0 to 100");
+            require(initialQuota >= 1, ConfigKeys.QUOTA_DAILY_INITIAL, initialQuota, "must be at least 1");
+            require(maxQuota >= initialQuota, ConfigKeys.QUOTA_DAILY_MAX, maxQuota,
+                    "must not be less than " + ConfigKeys.QUOTA_DAILY_INITIAL + " (" + initialQuota + ")");
             if (maxOutputBytes > MAX_OUTPUT_BYTES_LIMIT) {
                 LOG.warn("{}={} is above the limit {}; using {}", ConfigKeys.MAX_OUTPUT_BYTES, maxOutputBytes,
                         MAX_OUTPUT_BYTES_LIMIT, MAX_OUTPUT_BYTES_LIMIT);

@@ -22,6 +22,7 @@ import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.hosts.Hosts;
 import org.sparecycles.server.lifecycle.ResultTransitions;
 import org.sparecycles.server.lifecycle.WorkUnitTransitions;
+import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
@@ -49,13 +50,16 @@ public final class Scheduler {
     private final DispatchQueue queue;
     private final Runnable onReports;
     private final ProjectSigner signer;
+    private final HostTrust trust;
 
     /**
      * @param signer    signs every assignment with the project key
      * @param onReports called after a request reported results, to run the background passes soon
      */
-    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, ProjectSigner signer, Runnable onReports) {
+    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, ProjectSigner signer, HostTrust trust,
+                     Runnable onReports) {
         this.signer = signer;
+        this.trust = trust;
         this.jdbc = jdbc;
         this.hosts = hosts;
         this.config = config;
@@ -150,6 +154,9 @@ public final class Scheduler {
                             report.elapsedSeconds(), now);
             if (changed) {
                 WorkUnitTransitions.flag(c, r.workUnitId());
+                if (!ResultReport.SUCCESS.equals(report.outcome())) {
+                    trust.error(c, host.id(), appOf(c, r.workUnitId()));
+                }
             }
             acks.add(report.resultId());
         }
@@ -237,12 +244,18 @@ public final class Scheduler {
                 candidate.workUnitId(), host.id(), host.accountId()) > 0) {
             return Optional.empty(); // another host may take it
         }
+        String app = (String) wu.get()[4];
+        if (trust.remainingToday(c, host.id(), app, now) <= 0) {
+            return Optional.empty(); // daily quota used up; another host may take it
+        }
         Instant deadline = now.plusSeconds((Long) wu.get()[2]);
         if (!ResultTransitions.sent(c, candidate.resultId(), host.id(), host.accountId(), now, deadline)) {
             queue.remove(candidate.resultId());
             return Optional.empty();
         }
         WorkUnitTransitions.sent(c, candidate.workUnitId());
+        AdaptiveReplication.afterSending(c, trust, trust.standing(c, host.id(), app), candidate.workUnitId(),
+                candidate.resultId());
         String name = Jdbc.queryOne(c, "SELECT name FROM results WHERE id = ?", rs -> rs.getString(1),
                 candidate.resultId()).orElseThrow();
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
@@ -251,6 +264,11 @@ public final class Scheduler {
         return Optional.of(AssignmentSignatures.sign(signer, new Assignment(candidate.resultId(), name, candidate.workUnitId(), (String) wu.get()[4],
                 (String) wu.get()[5], parameters((String) wu.get()[6]), inputs, deadline, config.maxOutputBytes(),
                 config.memoryBoundBytes(), (Double) wu.get()[3], "/api/v1/results/" + candidate.resultId() + "/output")));
+    }
+
+    private static String appOf(Connection c, long workUnit) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b ON b.id = w.batch_id WHERE w.id = ?",
+                rs -> rs.getString(1), workUnit).orElse("");
     }
 
     private static Map<String, String> parameters(String json) {

@@ -17,6 +17,7 @@ import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.lifecycle.ResultState.Validate;
 import org.sparecycles.server.lifecycle.ResultTransitions;
 import org.sparecycles.server.lifecycle.WorkUnitTransitions;
+import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.workunits.app.AppRegistry;
 import org.sparecycles.workunits.compare.ResultComparator;
 
@@ -35,8 +36,11 @@ public final class Validator {
     private final FileStore files;
     private final AppRegistry apps;
     private final Clock clock;
+    private final HostTrust trust;
 
-    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock) {
+    /** @param trust told of every VALID and INVALID verdict (host trust, quotas, rechecks) */
+    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock, HostTrust trust) {
+        this.trust = trust;
         this.jdbc = jdbc;
         this.files = files;
         this.apps = apps;
@@ -101,7 +105,7 @@ public final class Validator {
                 }
             }
             if (agreeing.size() >= needed) {
-                chooseCanonical(c, wu, candidates, agreeing, i);
+                chooseCanonical(c, wu, candidates, agreeing, i, (String) row.get()[2]);
                 return;
             }
         }
@@ -113,7 +117,7 @@ public final class Validator {
     }
 
     private void chooseCanonical(Connection c, long wu, List<Candidate> candidates, List<Integer> agreeing,
-                                 int canonical) throws SQLException {
+                                 int canonical, String app) throws SQLException {
         Instant now = clock.instant();
         double granted = CreditRules.granted(agreeing.stream().map(k -> candidates.get(k).claimedCredit()).toList());
         if (!WorkUnitTransitions.canonicalChosen(c, wu, candidates.get(canonical).id(), granted)) {
@@ -124,9 +128,10 @@ public final class Validator {
             if (agreeing.contains(k)) {
                 if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
                     CreditLedger.grant(c, r.hostId(), granted, now);
+                    trust.valid(c, r.hostId(), app);
                 }
-            } else {
-                ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0);
+            } else if (ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0)) {
+                trust.invalid(c, r.hostId(), app, now);
             }
         }
         ResultTransitions.unsentNotNeeded(c, wu);
@@ -154,9 +159,10 @@ public final class Validator {
         if (comparator((String) row.get()[2]).agree(canonical.get(), output.get())) {
             if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
                 CreditLedger.grant(c, r.hostId(), granted, clock.instant());
+                trust.valid(c, r.hostId(), (String) row.get()[2]);
             }
-        } else {
-            ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0);
+        } else if (ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0)) {
+            trust.invalid(c, r.hostId(), (String) row.get()[2], clock.instant());
         }
     }
 
