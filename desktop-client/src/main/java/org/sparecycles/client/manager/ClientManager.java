@@ -151,6 +151,11 @@ public final class ClientManager implements AutoCloseable {
         policy.execute(this::policyTick);
     }
 
+    /** The activity chosen last (the status shows it after the next policy step). */
+    public synchronized ActivityMode mode() {
+        return mode;
+    }
+
     public void setMode(ActivityMode m) {
         synchronized (this) {
             mode = m;

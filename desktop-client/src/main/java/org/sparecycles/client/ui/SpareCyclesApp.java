@@ -7,6 +7,7 @@ import javafx.stage.Stage;
 import org.sparecycles.client.idle.InputIdleSources;
 import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.manager.ManagerOptions;
+import org.sparecycles.client.ui.tray.Tray;
 
 /** The JavaFX application: opens the manager (engines, policy loop) and the main window over it. */
 public final class SpareCyclesApp extends Application {
@@ -15,6 +16,7 @@ public final class SpareCyclesApp extends Application {
     private ClientManager manager;
     private final boolean ownsManager;
     private MainWindow window;
+    private volatile Tray tray;
 
     /** Used by {@link Application#launch}: opens its own manager from the launcher's options. */
     public SpareCyclesApp() {
@@ -36,6 +38,17 @@ public final class SpareCyclesApp extends Application {
         window = new MainWindow(manager, stage, Theme.SYSTEM);
         stage.setOnCloseRequest(e -> Platform.exit());
         window.show();
+        if (ownsManager) { // the real app; tests drive the window, and Xvfb has no tray anyway
+            Thread t = new Thread(() -> tray = Tray.install(Tray.items(manager,
+                    () -> Platform.runLater(() -> {
+                        stage.show();
+                        stage.setIconified(false);
+                        stage.toFront();
+                    }),
+                    () -> Platform.runLater(Platform::exit))).orElse(null), "sparecycles-tray");
+            t.setDaemon(true);
+            t.start(); // AWT's start-up stays off the FX thread
+        }
     }
 
     public MainWindow window() {
@@ -44,6 +57,9 @@ public final class SpareCyclesApp extends Application {
 
     @Override
     public void stop() {
+        if (tray != null) {
+            tray.close();
+        }
         if (window != null) {
             window.stop();
         }
