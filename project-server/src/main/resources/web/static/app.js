@@ -32,8 +32,42 @@
     });
   }
 
-  // Sortable tables: click a header to sort by that column; numbers sort as numbers.
+  // Sortable tables: click a header to sort by that column; numbers sort as numbers. The chosen order is kept per
+  // table id and applied again when htmx replaces the table (the batch page refreshes it while the batch runs).
+  var sortOrders = {};
+
+  function sortTable(table, index, ascending) {
+    var body = table.tBodies[0];
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headers, function (h, i) {
+      if (i === index) { h.dataset.order = ascending ? "asc" : "desc"; } else { delete h.dataset.order; }
+    });
+    if (!body) {
+      return;
+    }
+    var value = function (row) {
+      var text = row.cells[index] ? row.cells[index].textContent.trim() : "";
+      var number = parseFloat(text.replace(/[,%]/g, ""));
+      return isNaN(number) || !/^-?[\d,.]+%?$/.test(text) ? text.toLowerCase() : number;
+    };
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = value(a), y = value(b);
+      var c = typeof x === "number" && typeof y === "number" ? x - y
+        : typeof x === "number" ? -1 : typeof y === "number" ? 1 : String(x).localeCompare(String(y));
+      return ascending ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
   function sortable(root) {
+    root.querySelectorAll("table.sortable").forEach(function (table) {
+      var kept = table.id ? sortOrders[table.id] : null;
+      if (kept && !table.dataset.sorted) {
+        sortTable(table, kept.index, kept.ascending);
+      }
+      table.dataset.sorted = "1";
+    });
     root.querySelectorAll("table.sortable thead th").forEach(function (th) {
       if (th.dataset.sortable) {
         return;
@@ -41,23 +75,12 @@
       th.dataset.sortable = "1";
       th.addEventListener("click", function () {
         var table = th.closest("table");
-        var body = table.tBodies[0];
         var index = Array.prototype.indexOf.call(th.parentNode.children, th);
         var ascending = th.dataset.order !== "asc";
-        th.parentNode.querySelectorAll("th").forEach(function (h) { delete h.dataset.order; });
-        th.dataset.order = ascending ? "asc" : "desc";
-        var rows = Array.prototype.slice.call(body.rows);
-        var value = function (row) {
-          var text = row.cells[index] ? row.cells[index].textContent.trim() : "";
-          var number = parseFloat(text.replace(/[,%]/g, ""));
-          return isNaN(number) || !/^-?[\d,.]+%?$/.test(text) ? text.toLowerCase() : number;
-        };
-        rows.sort(function (a, b) {
-          var x = value(a), y = value(b);
-          var c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-          return ascending ? c : -c;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
+        if (table.id) {
+          sortOrders[table.id] = {index: index, ascending: ascending};
+        }
+        sortTable(table, index, ascending);
       });
     });
   }
@@ -68,6 +91,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSwap", function () { sortable(document); });
   document.addEventListener("htmx:afterSettle", function (e) { enhance(e.target.parentNode || document); });
 
   // Forms that ask before doing something that cannot be undone.

@@ -62,6 +62,7 @@ public final class ProjectServer implements AutoCloseable {
     private final Stats stats;
     private final BackgroundPasses background;
     private final Undertow undertow;
+    private final Routes routes;
     private final int port;
     private final ProjectSigner signer;
 
@@ -83,6 +84,7 @@ public final class ProjectServer implements AutoCloseable {
         Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, trust, background::poke);
 
         Routes routes = new Routes(accounts);
+        this.routes = routes;
         HealthEndpoint.register(routes, database.dataSource(), clock, clock.instant());
         AccountsEndpoints.register(routes, accounts);
         AppsEndpoints.register(routes, config.apps());
@@ -95,7 +97,7 @@ public final class ProjectServer implements AutoCloseable {
         ResultsEndpoints.register(routes, new OutputUploads(jdbc, files, config.maxOutputBytes()),
                 config.maxOutputBytes());
         WebUi.register(routes, new WebUi.Services(jdbc, clock, accounts, projects, batches, stats, hosts, config.apps(),
-                files, config.maxBatchBytes(), uploadTemp(config.dataDir()), () -> new java.util.TreeMap<>(background.lastRuns())));
+                files, config.maxBatchBytes(), config.dataDir(), uploadTemp(config.dataDir()), () -> new java.util.TreeMap<>(background.lastRuns())));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bindAddress())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBatchBytes() + (1L << 20))
@@ -177,6 +179,11 @@ public final class ProjectServer implements AutoCloseable {
     /** Batches: submit, status, merged results. */
     public Batches batches() {
         return batches;
+    }
+
+    /** Every API route as {@code "METHOD /api/v1/path"}. */
+    public java.util.List<String> apiRoutes() {
+        return routes.apiRoutes();
     }
 
     /** Credit and validation statistics per host and account. */

@@ -54,7 +54,35 @@ class AccountsApiTest {
         assertEquals(created.accountId(), login.accountId());
         assertNotEquals(created.authenticator(), login.authenticator());
         Api ada = new Api(t.server.baseUri(), login.authenticator());
-        assertEquals(200, ada.get("/api/v1/batches").status());
+        assertEquals(200, ada.get("/api/v1/accounts/me").status());
+        assertEquals(403, ada.get("/api/v1/batches").status(), "batches are for researchers");
+    }
+
+    @Test
+    void repeatedFailedApiLogInsAreSlowedDownLikeTheWebForm() throws Exception {
+        t.server.accounts().create("guessed@example.org", "right password", null, java.util.Set.of());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, t.anonymous.post("/api/v1/accounts/login",
+                    new LoginRequest("guessed@example.org", "wrong guess " + i)).status());
+        }
+        java.net.http.HttpResponse<String> slowed = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(t.server.baseUri().resolve("/api/v1/accounts/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestServer.json(
+                                new LoginRequest("guessed@example.org", "right password")))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, slowed.statusCode(), slowed.body());
+        assertEquals("2", slowed.headers().firstValue("Retry-After").orElse(""), "2 s after the third failure");
+        assertTrue(slowed.body().contains("\"error\":\"too_many_attempts\""), slowed.body());
+
+        // the e-mail is compared without case, and the right password does not help while slowed down
+        assertEquals(429, t.anonymous.post("/api/v1/accounts/login",
+                new LoginRequest("GUESSED@example.org", "right password")).status());
+        t.clock.advance(java.time.Duration.ofSeconds(3));
+        assertEquals(200, t.anonymous.post("/api/v1/accounts/login",
+                new LoginRequest("guessed@example.org", "right password")).status());
+        assertEquals(401, t.anonymous.post("/api/v1/accounts/login",
+                new LoginRequest("guessed@example.org", "wrong again")).status(), "a success cleared the count");
     }
 
     @Test

@@ -58,9 +58,33 @@ class WebSessionsTest {
         }
         HttpResponse<String> slowed = logIn("someone@test.example", "right-password");
         assertEquals(429, slowed.statusCode());
+        assertEquals("2", slowed.headers().firstValue("Retry-After").orElse(""));
         assertTrue(slowed.body().contains("Too many failed attempts"), slowed.body());
         t.clock.advance(Duration.ofSeconds(3));
         assertEquals(303, logIn("someone@test.example", "right-password").statusCode());
+    }
+
+    @Test
+    void logInFormLoadedBeforeARestartStillPostsAfterIt() throws Exception {
+        HttpResponse<String> form = get("/login");
+        Matcher m = CSRF.matcher(form.body());
+        assertTrue(m.find());
+        String pre = form.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sc_pre="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        t.close();
+        t = TestServer.start(tmp.resolve("data"));
+
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", pre)
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + m.group(1)
+                        + "&email=someone@test.example&password=right-password", StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, r.statusCode(), r.body());
+        Path key = tmp.resolve("data").resolve("web-form.key");
+        if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(key)));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,6 +18,7 @@ import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.error.ConflictException;
 import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.TooManyRequestsException;
 import org.sparecycles.server.error.UnauthenticatedException;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.protocol.AccountCredit;
@@ -33,10 +35,12 @@ public final class Accounts {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    private final LoginThrottle throttle;
 
     public Accounts(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.throttle = new LoginThrottle(clock);
     }
 
     /**
@@ -99,22 +103,42 @@ public final class Accounts {
     }
 
     /**
-     * Checks the password and issues an authenticator.
+     * Checks the password (throttled, see {@link LoginThrottle}) and issues an authenticator.
      *
+     * @param address the caller's network address, for throttling
      * @throws UnauthenticatedException on an unknown e-mail or a wrong password (the same answer for both)
+     * @throws TooManyRequestsException after repeated failures, until the wait is over; the password is not checked
      */
-    public AccountSession login(String email, String password) {
-        long id = checkPassword(email, password);
+    public AccountSession login(String email, String password, String address) {
+        long id = checkPassword(email, password, address);
         return session(id, issueAuthenticator(id));
     }
 
     /**
-     * Checks an e-mail and password without issuing anything (the web UI's log-in starts a session instead).
+     * Checks an e-mail and password without issuing anything (the web UI's log-in starts a session instead),
+     * throttled like {@link #login}.
      *
      * @return the account's id
      * @throws UnauthenticatedException on an unknown e-mail or a wrong password (the same answer for both)
+     * @throws TooManyRequestsException after repeated failures, until the wait is over
      */
-    public long checkPassword(String email, String password) {
+    public long checkPassword(String email, String password, String address) {
+        Duration wait = throttle.waitFor(email, address);
+        if (!wait.isZero()) {
+            throw new TooManyRequestsException("too_many_attempts", "too many failed log-ins; try again in "
+                    + Math.max(1, (wait.toMillis() + 999) / 1000) + " s", wait);
+        }
+        try {
+            long id = verifyPassword(email, password);
+            throttle.succeeded(email);
+            return id;
+        } catch (UnauthenticatedException e) {
+            throttle.failed(email, address);
+            throw e;
+        }
+    }
+
+    private long verifyPassword(String email, String password) {
         String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         var row = jdbc.queryOne("SELECT id, password_hash FROM accounts WHERE email = ?",
                 rs -> new Object[] {rs.getLong(1), rs.getString(2)}, normalized);

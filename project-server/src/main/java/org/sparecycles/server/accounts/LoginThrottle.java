@@ -1,4 +1,4 @@
-package org.sparecycles.server.web.ui;
+package org.sparecycles.server.accounts;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Slows down password guessing: after {@value #FREE_FAILURES} failed log-ins for one e-mail address (or
  * {@value #FREE_FAILURES_PER_ADDRESS} from one network address, which many people may share behind NAT), each
- * further attempt must wait 2, 4, 8, ... seconds (at most {@link #MAX_WAIT}) after the last failure. A success clears the e-mail's count. In memory: a restart forgets, which costs a guesser nothing it
- * could not get by waiting. Thread-safe.
+ * further attempt must wait 2, 4, 8, ... seconds (at most {@link #MAX_WAIT}) after the last failure. A success
+ * clears the e-mail's count. One throttle serves the web form and {@code POST /api/v1/accounts/login}, so neither
+ * is a way around the other. In memory: a restart forgets, which costs a guesser nothing it could not get by
+ * waiting. Thread-safe.
  */
 final class LoginThrottle {
     static final int FREE_FAILURES = 3;

@@ -32,6 +32,9 @@ public final class DemoCommand implements Callable<Integer> {
     static final List<String> SAMPLE_BATCH = List.of("blobs.png", "blobs_original_indexed.png", "dotblot.png");
     static final String RESEARCHER_EMAIL = "researcher@demo.sparecycles.local";
     static final String RESEARCHER_PASSWORD = "demo-researcher-password";
+    /** The demo's admin: a fixed, printed password is fine for a server on the local machine only. */
+    static final String ADMIN_EMAIL = "admin@demo.sparecycles.local";
+    static final String ADMIN_PASSWORD = "demo-admin-password";
     static final Map<String, String> SAMPLE_PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
@@ -96,9 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
                      volunteers, faulty)) {
             String url = server.baseUri().toString();
             console.println("SpareCycles demo server at " + url + " (data in " + dataDir.toAbsolutePath() + ")");
-            console.println("Web UI: open " + url + " and log in as " + RESEARCHER_EMAIL + " / " + RESEARCHER_PASSWORD
-                    + " to follow the batch");
             BatchStatus batch = submitSampleBatch(server);
+            console.println("Web UI: open " + url + " in a browser;");
+            console.println("  log in as " + RESEARCHER_EMAIL + " / " + RESEARCHER_PASSWORD
+                    + " (researcher) to follow the batch at " + url + "batches/" + batch.id() + ",");
+            console.println("  or as " + ADMIN_EMAIL + " / " + ADMIN_PASSWORD + " (admin) for " + url + "admin"
+                    + " (demo accounts: for this machine only)");
             console.println("Submitted batch " + batch.id() + ": " + batch.files() + " sample images, "
                     + batch.workUnits() + " work units, app " + batch.app() + " " + batch.appVersion() + " "
                     + batch.parameters());
@@ -126,6 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
         long researcher = server.accounts().findByEmail(email)
                 .orElseGet(() -> server.accounts().create(email, RESEARCHER_PASSWORD, "Demo researcher",
                         Set.of(Role.RESEARCHER)));
+        if (server.accounts().findByEmail(ADMIN_EMAIL).isEmpty()) {
+            server.accounts().create(ADMIN_EMAIL, ADMIN_PASSWORD, "Demo admin", Set.of(Role.ADMIN));
+        }
         ProjectInfo project = server.projects().list().stream()
                 .filter(p -> p.name().equals("SpareCycles demo")).findFirst()
                 .orElseGet(() -> server.projects().create(researcher, "SpareCycles demo",

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public abstract sealed class ServerException extends RuntimeException
         permits InvalidRequestException, UnauthenticatedException, ForbiddenException, NotFoundException,
-        ConflictException, PayloadTooLargeException {
+        ConflictException, PayloadTooLargeException, TooManyRequestsException {
     private final String error;
     private final transient List<String> problems;
 

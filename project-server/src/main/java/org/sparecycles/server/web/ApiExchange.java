@@ -95,6 +95,12 @@ public final class ApiExchange {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
+    /** The client's network address (for log-in throttling). */
+    public String remoteAddress() {
+        var address = exchange.getSourceAddress();
+        return address == null || address.getAddress() == null ? "?" : address.getAddress().getHostAddress();
+    }
+
     /** The declared body length, or -1. */
     public long contentLength() {
         return exchange.getRequestContentLength();

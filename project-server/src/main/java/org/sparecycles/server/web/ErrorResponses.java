@@ -14,6 +14,7 @@ import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.error.PayloadTooLargeException;
 import org.sparecycles.server.error.ServerException;
+import org.sparecycles.server.error.TooManyRequestsException;
 import org.sparecycles.server.error.UnauthenticatedException;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.ApiError;
@@ -39,6 +40,8 @@ public final class ErrorResponses {
             return 409;
         } else if (e instanceof PayloadTooLargeException) {
             return 413;
+        } else if (e instanceof TooManyRequestsException) {
+            return 429;
         }
         return 500;
     }
@@ -50,6 +53,9 @@ public final class ErrorResponses {
         if (t instanceof ServerException e) {
             status = status(e);
             body = new ApiError(e.error(), e.getMessage(), e.problems());
+            if (e instanceof TooManyRequestsException tooMany && !exchange.isResponseStarted()) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, tooMany.retryAfterSeconds());
+            }
         } else if (t instanceof JsonProcessingException e) {
             status = 400;
             String detail = describe(e);

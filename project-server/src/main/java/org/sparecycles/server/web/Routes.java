@@ -5,6 +5,8 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.HttpString;
+import java.util.ArrayList;
+import java.util.List;
 import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.workunits.protocol.ApiError;
 
@@ -18,6 +20,7 @@ public final class Routes {
     public static final String API = "/api/v1";
 
     private final RoutingHandler routing = Handlers.routing();
+    private final List<String> apiRoutes = new ArrayList<>();
     private final Accounts accounts;
     private HttpHandler pageFallback;
 
@@ -39,17 +42,25 @@ public final class Routes {
 
     public Routes get(String path, Endpoint endpoint) {
         routing.get(API + path, wrap(endpoint));
+        apiRoutes.add("GET " + API + path);
         return this;
     }
 
     public Routes post(String path, Endpoint endpoint) {
         routing.post(API + path, wrap(endpoint));
+        apiRoutes.add("POST " + API + path);
         return this;
     }
 
     public Routes put(String path, Endpoint endpoint) {
         routing.put(API + path, wrap(endpoint));
+        apiRoutes.add("PUT " + API + path);
         return this;
+    }
+
+    /** Every API route as {@code "METHOD /api/v1/path"}, in the order they were added (for tests of the roles). */
+    public List<String> apiRoutes() {
+        return List.copyOf(apiRoutes);
     }
 
     /** A web UI route outside the API prefix; the handler answers its own errors. */

@@ -5,7 +5,7 @@ import org.sparecycles.server.web.Routes;
 import org.sparecycles.workunits.protocol.CreateAccountRequest;
 import org.sparecycles.workunits.protocol.LoginRequest;
 
-/** {@code POST /accounts} (new volunteer), {@code POST /accounts/login} and {@code GET /accounts/me} (credit). */
+/** {@code POST /accounts} (new volunteer), {@code POST /accounts/login} (throttled after failures: 429 with {@code Retry-After}) and {@code GET /accounts/me} (credit). */
 public final class AccountsEndpoints {
     private AccountsEndpoints() {
     }
@@ -17,7 +17,7 @@ public final class AccountsEndpoints {
         });
         routes.post("/accounts/login", ex -> {
             LoginRequest r = ex.body(LoginRequest.class);
-            ex.json(200, accounts.login(r.email(), r.password()));
+            ex.json(200, accounts.login(r.email(), r.password(), ex.remoteAddress()));
         });
         routes.get("/accounts/me", ex -> ex.json(200, accounts.credit(ex.caller().accountId())));
     }

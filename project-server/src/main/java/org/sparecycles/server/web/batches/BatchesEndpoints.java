@@ -39,28 +39,31 @@ public final class BatchesEndpoints {
         multipart.setMaxIndividualFileSize(maxBatchBytes);
         multipart.setFileSizeThreshold(1L << 20);
         FormParserFactory forms = FormParserFactory.builder(false).addParsers(multipart).build();
-        routes.post("/batches", ex -> {
-            Caller caller = ex.caller();
-            caller.require(Role.RESEARCHER);
-            submit(ex, caller, batches, forms, maxBatchBytes);
-        });
-        routes.get("/batches", ex -> ex.json(200, batches.list(ex.caller())));
+        routes.post("/batches", ex -> submit(ex, researcher(ex), batches, forms, maxBatchBytes));
+        routes.get("/batches", ex -> ex.json(200, batches.list(researcher(ex))));
         routes.get("/batches/{id}", ex -> {
             long id = ex.pathLong("id");
-            batches.checkAccess(ex.caller(), id);
+            batches.checkAccess(researcher(ex), id);
             ex.json(200, batches.status(id));
         });
         routes.get("/batches/{id}/results.json", ex -> {
             long id = ex.pathLong("id");
-            batches.checkAccess(ex.caller(), id);
+            batches.checkAccess(researcher(ex), id);
             ex.bytes(200, "application/json; charset=utf-8", batches.resultsJson(id));
         });
         routes.get("/batches/{id}/results.csv", ex -> {
             long id = ex.pathLong("id");
-            batches.checkAccess(ex.caller(), id);
+            batches.checkAccess(researcher(ex), id);
             ex.responseHeader("Content-Disposition", "attachment; filename=\"batch-" + id + "-results.csv\"");
             ex.bytes(200, "text/csv; charset=utf-8", batches.resultsCsv(id));
         });
+    }
+
+    /** The caller, who must hold the researcher role (as on the web UI's batch pages). */
+    private static Caller researcher(ApiExchange ex) {
+        Caller caller = ex.caller();
+        caller.require(Role.RESEARCHER);
+        return caller;
     }
 
     private static void submit(ApiExchange ex, Caller caller, Batches batches, FormParserFactory forms,

@@ -1,6 +1,5 @@
 package org.sparecycles.server.web.ui;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -8,6 +7,7 @@ import org.sparecycles.server.accounts.Caller;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.error.ConflictException;
 import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.error.TooManyRequestsException;
 import org.sparecycles.server.error.UnauthenticatedException;
 import org.sparecycles.server.stats.Activity;
 import org.sparecycles.server.stats.HostFigures;
@@ -51,21 +51,18 @@ final class AccountPages {
         var form = ex.form();
         String email = form.text("email");
         String next = safeNext(form.text("next"));
-        Duration wait = ui.throttle().waitFor(email, ex.remoteAddress());
-        if (!wait.isZero()) {
-            ex.render(429, "login.jte", "email", email, "next", next, "status", 429, "error",
-                    "Too many failed attempts; try again in " + Math.max(1, wait.toSeconds()) + " s.");
-            return;
-        }
         long id;
         try {
-            id = ui.services().accounts().checkPassword(email, form.text("password"));
+            id = ui.services().accounts().checkPassword(email, form.text("password"), ex.remoteAddress());
+        } catch (TooManyRequestsException e) {
+            ex.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            ex.render(429, "login.jte", "email", email, "next", next, "status", 429, "error",
+                    "Too many failed attempts; try again in " + e.retryAfterSeconds() + " s.");
+            return;
         } catch (UnauthenticatedException e) {
-            ui.throttle().failed(email, ex.remoteAddress());
             ex.render(401, "login.jte", "email", email, "next", next, "status", 401, "error", "Wrong e-mail or password.");
             return;
         }
-        ui.throttle().succeeded(email);
         ex.logIn(id);
         ex.redirect(next.isEmpty() ? landing(ui, id) : next);
     }

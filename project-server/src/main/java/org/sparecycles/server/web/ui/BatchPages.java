@@ -1,10 +1,9 @@
 package org.sparecycles.server.web.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.sparecycles.server.accounts.Caller;
@@ -14,9 +13,7 @@ import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.batches.InputFiles;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
-import org.sparecycles.workunits.app.AppException;
 import org.sparecycles.workunits.app.InputFile;
-import org.sparecycles.workunits.app.InvalidParametersException;
 import org.sparecycles.workunits.app.ScienceApp;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchStatus;
@@ -36,6 +33,7 @@ final class BatchPages {
         WebUi.Services s = ui.services();
         Batches batches = s.batches();
         BatchFiles files = new BatchFiles(s.jdbc());
+        Preview previews = new Preview();
         ui.get("/batches", ex -> ex.render(200, "batches/list.jte", "batches", batches.list(ex.require(Role.RESEARCHER))));
         ui.get("/batches/new", ex -> {
             Caller caller = ex.require(Role.RESEARCHER);
@@ -48,7 +46,7 @@ final class BatchPages {
         });
         ui.post("/batches/preview", ex -> {
             ex.require(Role.RESEARCHER);
-            preview(ui, ex, ex.form());
+            preview(ui, ex, ex.form(), previews);
         });
         ui.post("/batches", ex -> submit(ui, ex));
         ui.get("/batches/{id}", ex -> {
@@ -58,6 +56,27 @@ final class BatchPages {
         ui.get("/batches/{id}/progress", ex -> {
             BatchStatus status = owned(ex, batches);
             ex.render(200, "batches/progress.jte", "view", view(ui, files, status));
+        });
+        ui.get("/batches/{id}/files", ex -> {
+            BatchStatus status = owned(ex, batches);
+            ex.render(200, "batches/files.jte", "view", view(ui, files, status));
+        });
+        ui.get("/batches/{id}/files/{seq}", ex -> {
+            BatchStatus status = owned(ex, batches);
+            BatchFiles.FileRow row = file(ex, files, status);
+            JsonNode output = row.merged() ? Json.mapper().readTree(s.files().read(row.outputSha256())) : null;
+            List<String> columns = new ArrayList<>();
+            List<List<String>> objects = new ArrayList<>();
+            if (output != null) {
+                for (JsonNode o : output.path("objects")) {
+                    if (columns.isEmpty()) {
+                        o.fieldNames().forEachRemaining(columns::add);
+                    }
+                    objects.add(columns.stream().map(c -> o.path(c).asText()).toList());
+                }
+            }
+            ex.render(200, "batches/file.jte", "batch", status, "file", row, "output", output, "columns", columns,
+                    "objects", objects);
         });
         ui.get("/batches/{id}/results.csv", ex -> {
             BatchStatus status = owned(ex, batches);
@@ -71,9 +90,7 @@ final class BatchPages {
         });
         ui.get("/batches/{id}/files/{seq}/outlined.png", ex -> {
             BatchStatus status = owned(ex, batches);
-            int seq = (int) ex.pathLong("seq");
-            BatchFiles.FileRow row = files.find(status.id(), seq)
-                    .orElseThrow(() -> new NotFoundException("not_found", "no file " + seq + " in batch " + status.id()));
+            BatchFiles.FileRow row = file(ex, files, status);
             JsonNode output = row.merged() ? Json.mapper().readTree(s.files().read(row.outputSha256())) : null;
             ex.header("Cache-Control", row.merged() ? "private, max-age=86400" : "no-store");
             ex.bytes(200, "image/png", OutlinedImage.png(row.name(), s.files().read(row.sha256()), output));
@@ -93,7 +110,18 @@ final class BatchPages {
     }
 
     private static BatchView view(WebUi ui, BatchFiles files, BatchStatus status) throws Exception {
-        return BatchView.of(status, files.list(status.id()), ui.services().files(), ui.clock().instant());
+        Instant now = ui.clock().instant();
+        long recent = ui.services().jdbc().queryOne("SELECT COUNT(*) FROM batch_files f JOIN work_units w"
+                + " ON w.id = f.work_unit_id WHERE f.batch_id = ? AND f.output_sha256 IS NOT NULL AND w.completed_at >= ?",
+                rs -> rs.getLong(1), status.id(), now.minus(BatchView.RECENT)).orElse(0L);
+        return BatchView.of(status, ui.services().apps().find(status.app()).orElse(null), files.list(status.id()),
+                (int) recent, ui.services().files(), now);
+    }
+
+    private static BatchFiles.FileRow file(WebExchange ex, BatchFiles files, BatchStatus status) {
+        int seq = (int) ex.pathLong("seq");
+        return files.find(status.id(), seq)
+                .orElseThrow(() -> new NotFoundException("not_found", "no file " + seq + " in batch " + status.id()));
     }
 
     private static BatchStatus owned(WebExchange ex, Batches batches) {
@@ -169,28 +197,20 @@ final class BatchPages {
         return inputs;
     }
 
-    /** Runs the app on the first uploaded image and shows what it found, outlined. */
-    private static void preview(WebUi ui, WebExchange ex, Form form) throws Exception {
+    /** Runs the app on the first uploaded image (bounded, see {@link Preview}) and shows what it found, outlined. */
+    private static void preview(WebUi ui, WebExchange ex, Form form, Preview previews) throws Exception {
         List<String> problems = new ArrayList<>();
         List<InputFile> inputs = inputs(form, problems);
         ScienceApp app = app(ui, form.text("app"));
-        String image = null;
-        ObjectNode result = null;
+        Preview.Outcome outcome = null;
         if (inputs.isEmpty()) {
             problems.add("files: choose at least one image to preview");
         } else {
-            InputFile first = inputs.get(0);
-            try {
-                result = app.analyze(first, app.parseParameters(form.withPrefix("param.")));
-                image = "data:image/png;base64," + Base64.getEncoder().encodeToString(
-                        OutlinedImage.png(first.name(), first.content(), result));
-            } catch (InvalidParametersException e) {
-                e.problems().forEach(p -> problems.add("parameter " + p));
-            } catch (AppException | org.sparecycles.workunits.image.ImageDecodingException e) {
-                problems.add(String.valueOf(e.getMessage()));
-            }
+            outcome = previews.run(app, form.withPrefix("param."), inputs.get(0));
+            problems.addAll(outcome.problems());
         }
         ex.render(200, "batches/preview.jte", "file", inputs.isEmpty() ? "" : inputs.get(0).name(), "fileCount",
-                inputs.size(), "result", result, "image", image, "problems", problems);
+                inputs.size(), "result", outcome == null ? null : outcome.result(), "image",
+                outcome == null ? null : outcome.image(), "problems", problems);
     }
 }

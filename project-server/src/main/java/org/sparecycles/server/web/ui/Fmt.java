@@ -21,7 +21,7 @@ public final class Fmt {
         var values = node.putArray("values");
         for (var p : points) {
             labels.add(p.label());
-            values.add(Math.round(p.value() * 100) / 100.0);
+            values.add(Math.round(p.value() * 10_000) / 10_000.0); // small credit (0.0012) must not show as 0
         }
         return node.toString();
     }

@@ -19,7 +19,8 @@ import org.sparecycles.workunits.hash.Sha256;
 /**
  * Browser sessions and their CSRF tokens. A session cookie holds 32 random bytes; the database keeps only their
  * SHA-256, the account and the session's CSRF token. A visitor without a session gets a random pre-session cookie
- * instead, and the CSRF token of the log-in and sign-up forms is an HMAC of it under a key made at start-up.
+ * instead, and the CSRF token of the log-in and sign-up forms is an HMAC of it under a key kept in the data
+ * directory ({@link FormKey}).
  * Thread-safe.
  */
 public final class WebSessions {
@@ -33,13 +34,15 @@ public final class WebSessions {
     private final Jdbc jdbc;
     private final Accounts accounts;
     private final Clock clock;
-    private final byte[] key = randomBytes(32);
+    private final byte[] key;
 
     /** A logged-in browser: who, and the token its forms carry. */
     public record Session(String token, Caller caller, String csrf) {
     }
 
-    public WebSessions(Jdbc jdbc, Accounts accounts, Clock clock) {
+    /** @param formKey the key of the log-in and sign-up forms' CSRF tokens (32 bytes, kept across restarts) */
+    public WebSessions(Jdbc jdbc, Accounts accounts, Clock clock, byte[] formKey) {
+        this.key = formKey.clone();
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.clock = clock;

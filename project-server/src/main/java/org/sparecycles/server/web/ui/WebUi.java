@@ -26,6 +26,7 @@ import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.error.PayloadTooLargeException;
 import org.sparecycles.server.error.ServerException;
+import org.sparecycles.server.error.TooManyRequestsException;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.hosts.Hosts;
 import org.sparecycles.server.projects.Projects;
@@ -47,8 +48,8 @@ public final class WebUi {
 
     /** What the pages read and change. */
     public record Services(Jdbc jdbc, Clock clock, Accounts accounts, Projects projects, Batches batches, Stats stats,
-                           Hosts hosts, AppRegistry apps, FileStore files, long maxBatchBytes, Path uploadTemp,
-                           Supplier<Map<String, Instant>> backgroundRuns) {
+                           Hosts hosts, AppRegistry apps, FileStore files, long maxBatchBytes, Path dataDir,
+                           Path uploadTemp, Supplier<Map<String, Instant>> backgroundRuns) {
     }
 
     /** Handles one page or fragment. */
@@ -62,13 +63,12 @@ public final class WebUi {
     private final WebSessions sessions;
     private final Templates templates = new Templates();
     private final FormParserFactory forms;
-    private final LoginThrottle throttle;
 
     private WebUi(Routes routes, Services services) {
         this.routes = routes;
         this.services = services;
-        this.sessions = new WebSessions(services.jdbc(), services.accounts(), services.clock());
-        this.throttle = new LoginThrottle(services.clock());
+        this.sessions = new WebSessions(services.jdbc(), services.accounts(), services.clock(),
+                FormKey.load(services.dataDir()));
         MultiPartParserDefinition multipart = new MultiPartParserDefinition(services.uploadTemp())
                 .setDefaultEncoding(StandardCharsets.UTF_8.name());
         multipart.setMaxIndividualFileSize(services.maxBatchBytes());
@@ -113,10 +113,6 @@ public final class WebUi {
 
     FormParserFactory forms() {
         return forms;
-    }
-
-    LoginThrottle throttle() {
-        return throttle;
     }
 
     Clock clock() {
@@ -183,6 +179,8 @@ public final class WebUi {
             return 409;
         } else if (e instanceof PayloadTooLargeException) {
             return 413;
+        } else if (e instanceof TooManyRequestsException) {
+            return 429;
         }
         return 401;
     }
