@@ -48,6 +48,8 @@ public final class InputFiles {
             }
         } catch (java.util.zip.ZipException e) {
             problems.add(zipName + ": not a readable zip (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) { // an entry name that is not UTF-8 ("MALFORMED")
+            problems.add(zipName + ": not a readable zip (an entry name is not UTF-8: " + e.getMessage() + ")");
             return;
         }
         if (into.size() == before) {
