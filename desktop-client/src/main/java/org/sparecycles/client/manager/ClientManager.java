@@ -151,6 +151,11 @@ public final class ClientManager implements AutoCloseable {
         policy.execute(this::policyTick);
     }
 
+    /** The app's data directory (the UI keeps its own small settings there). */
+    public Path dataDir() {
+        return options.dataDir();
+    }
+
     /** The activity chosen last (the status shows it after the next policy step). */
     public synchronized ActivityMode mode() {
         return mode;

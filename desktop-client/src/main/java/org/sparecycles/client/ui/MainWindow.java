@@ -11,6 +11,9 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -35,7 +38,7 @@ import org.sparecycles.client.ui.wizard.AttachWizard;
 public final class MainWindow {
     private final ClientManager manager;
     private final Stage stage;
-    private final Theme theme;
+    private Theme theme;
     private final TasksView tasks;
     private final ProjectsView projects;
     private final TransfersView transfers;
@@ -93,7 +96,7 @@ public final class MainWindow {
         add.setOnAction(e -> openWizard());
         Button prefs = new Button("_Preferences…");
         prefs.setId("openPreferences");
-        prefs.setOnAction(e -> new PreferencesDialog(manager, stage, theme).stage().show());
+        prefs.setOnAction(e -> openPreferences());
         hold.setId("holdLabel");
         hold.setWrapText(true);
         Region gap = new Region();
@@ -106,6 +109,7 @@ public final class MainWindow {
         BorderPane root = new BorderPane(tabs);
         root.setTop(new javafx.scene.layout.VBox(top, statusLine));
         Scene scene = new Scene(root, 1280, 800);
+        accelerators(scene);
         theme.apply(scene);
         stage.setScene(scene);
         stage.setTitle("SpareCycles");
@@ -113,6 +117,37 @@ public final class MainWindow {
         stage.setMinHeight(600);
         refresh = new Timeline(new KeyFrame(javafx.util.Duration.millis(500), e -> refresh()));
         refresh.setCycleCount(Timeline.INDEFINITE);
+    }
+
+    /**
+     * Keys for the main actions (Shortcut is Ctrl, or Cmd on macOS): Shortcut+1..5 the views, Shortcut+Comma the
+     * preferences, Shortcut+N add a project. Buttons also carry mnemonics (Alt+letter), and Tab moves the focus.
+     */
+    private void accelerators(Scene scene) {
+        var keys = scene.getAccelerators();
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        for (int i = 0; i < digits.length; i++) {
+            int index = i;
+            keys.put(new KeyCodeCombination(digits[i], KeyCombination.SHORTCUT_DOWN),
+                    () -> tabs.getSelectionModel().select(index));
+        }
+        keys.put(new KeyCodeCombination(KeyCode.COMMA, KeyCombination.SHORTCUT_DOWN), this::openPreferences);
+        keys.put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::openWizard);
+    }
+
+    private void openPreferences() {
+        new PreferencesDialog(manager, stage, theme, this::setTheme).stage().show();
+    }
+
+    /** Changes the look of the main window (dialogs opened later follow) and remembers it. */
+    public void setTheme(Theme next) {
+        theme = next;
+        theme.apply(stage.getScene());
+        try {
+            next.save(manager.dataDir());
+        } catch (java.io.IOException e) {
+            manager.events().add("client", "cannot save the look: " + e.getMessage());
+        }
     }
 
     private static Tab tab(String title, javafx.scene.Node content) {

@@ -35,7 +35,7 @@ public final class SpareCyclesApp extends Application {
             manager = ClientManager.open(launchOptions, Clock.systemDefaultZone(), InputIdleSources.forThisMachine());
             manager.start();
         }
-        window = new MainWindow(manager, stage, Theme.SYSTEM);
+        window = new MainWindow(manager, stage, Theme.load(manager.dataDir()));
         stage.setOnCloseRequest(e -> Platform.exit());
         window.show();
         if (ownsManager) { // the real app; tests drive the window, and Xvfb has no tray anyway

@@ -29,6 +29,7 @@ import org.sparecycles.client.prefs.Preferences;
 import org.sparecycles.client.testing.Screenshots;
 import org.sparecycles.client.testing.Xvfb;
 import org.sparecycles.client.ui.SpareCyclesApp;
+import org.sparecycles.client.ui.Theme;
 import org.sparecycles.client.ui.tasks.TasksView;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.accounts.Role;
@@ -114,6 +115,12 @@ class DesktopAppTest {
         await(() -> manager.creditHistory().size() >= 2, "no credit history");
         shotTab("Statistics", "client-statistics.png");
         shotTab("Event log", "client-event-log.png");
+        SpareCyclesApp ui = (SpareCyclesApp) app;
+        robot.interact(() -> ui.window().setTheme(Theme.DARK)); // as the preferences' Look choice does
+        shotTab("Tasks", "client-tasks-dark.png");
+        shotTab("Projects", "client-projects-dark.png");
+        shotTab("Statistics", "client-statistics-dark.png");
+        robot.interact(() -> ui.window().setTheme(Theme.LIGHT));
 
         robot.clickOn("#openPreferences");
         Stage prefs = awaitWindow("SpareCycles - Preferences");

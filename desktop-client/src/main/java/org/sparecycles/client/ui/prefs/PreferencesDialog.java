@@ -8,11 +8,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
@@ -22,6 +24,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
+import javafx.util.StringConverter;
 import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.prefs.Preferences;
 import org.sparecycles.client.ui.Background;
@@ -45,6 +48,11 @@ public final class PreferencesDialog {
     private final TextField extraBuffer = field("extraBufferDays");
 
     public PreferencesDialog(ClientManager manager, Window owner, Theme theme) {
+        this(manager, owner, theme, t -> { });
+    }
+
+    /** @param onLook called (on the FX thread) when the volunteer picks another look; applied at once */
+    public PreferencesDialog(ClientManager manager, Window owner, Theme theme, Consumer<Theme> onLook) {
         this.manager = manager;
         stage.setTitle("SpareCycles - Preferences");
         if (owner != null) {
@@ -59,6 +67,24 @@ public final class PreferencesDialog {
         g.setHgap(10);
         g.setVgap(6);
         int row = 0;
+        ChoiceBox<Theme> look = new ChoiceBox<>();
+        look.setId("theme");
+        look.getItems().setAll(Theme.values());
+        look.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Theme t) {
+                return t == null ? "" : t.label();
+            }
+
+            @Override
+            public Theme fromString(String s) {
+                return null;
+            }
+        });
+        look.setValue(theme);
+        Label lookLabel = new Label("_Look:");
+        lookLabel.setLabelFor(look);
+        g.addRow(row++, lookLabel, look);
         g.add(whileInUse, 0, row++, 3, 1);
         g.addRow(row++, new Label("In use means input within (minutes):"), idleMinutes);
         g.addRow(row++, new Label(""), new Label("In use"), new Label("Not in use"));
@@ -92,6 +118,12 @@ public final class PreferencesDialog {
         scroll.setFitToWidth(true);
         Scene scene = new Scene(scroll, 760, 700);
         theme.apply(scene);
+        look.valueProperty().addListener((o, before, t) -> {
+            if (t != null) {
+                t.apply(scene);
+                onLook.accept(t);
+            }
+        });
         stage.setScene(scene);
         show(manager.preferences());
     }

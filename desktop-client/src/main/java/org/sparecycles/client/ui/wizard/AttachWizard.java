@@ -50,6 +50,11 @@ public final class AttachWizard {
         error.setWrapText(true);
         page.setPadding(new Insets(20));
         Scene scene = new Scene(page, 720, 520);
+        scene.addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                stage.close(); // keyboard users leave the wizard as they leave a dialog
+            }
+        });
         theme.apply(scene);
         stage.setScene(scene);
         serverPage();
