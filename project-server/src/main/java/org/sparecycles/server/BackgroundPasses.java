@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.assimilation.Assimilator;
+import org.sparecycles.server.db.BackgroundLease;
 import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.validation.Validator;
 
@@ -19,7 +20,8 @@ import org.sparecycles.server.validation.Validator;
  * Runs transitioner, validator, transitioner again (for replicas the validator asked for) and assimilator, in
  * that order: every {@code background.interval.seconds} on one daemon thread, soon after a scheduler request
  * reported results ({@link #poke()}), and synchronously from {@link #runNow()}. A lock keeps passes from
- * overlapping, so the daemons never race one another; their updates are guarded anyway.
+ * overlapping, so the daemons never race one another; their updates are guarded anyway. When several nodes share
+ * the database, only the holder of the {@link BackgroundLease} runs passes.
  */
 final class BackgroundPasses implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundPasses.class);
@@ -28,6 +30,7 @@ final class BackgroundPasses implements AutoCloseable {
     private final Validator validator;
     private final Assimilator assimilator;
     private final Clock clock;
+    private final BackgroundLease lease;
     private final Map<String, Instant> lastRuns = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean pokePending = new AtomicBoolean();
@@ -37,8 +40,10 @@ final class BackgroundPasses implements AutoCloseable {
         return t;
     });
 
-    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock) {
+    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
+                     BackgroundLease lease) {
         this.clock = clock;
+        this.lease = lease;
         this.transitioner = transitioner;
         this.validator = validator;
         this.assimilator = assimilator;
@@ -62,10 +67,16 @@ final class BackgroundPasses implements AutoCloseable {
         }
     }
 
-    /** Runs one full pass on the calling thread; waits for a pass in progress first. */
+    /**
+     * Runs one full pass on the calling thread; waits for a pass in progress first. Does nothing while another
+     * node sharing the database holds the background lease.
+     */
     void runNow() {
         lock.lock();
         try {
+            if (!lease.tryHold()) {
+                return;
+            }
             transitioner.runPass();
             validator.runPass();
             ran("validator");
@@ -111,6 +122,12 @@ final class BackgroundPasses implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         lock.lock(); // wait for a pass started by runNow on another thread
-        lock.unlock();
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warn("could not release the background lease; another node takes it when it expires", e);
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -16,6 +16,7 @@ import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.server.assimilation.Assimilator;
 import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.db.BackgroundLease;
 import org.sparecycles.server.db.Database;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
@@ -78,7 +79,8 @@ public final class ProjectServer implements AutoCloseable {
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
         this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
-                new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock);
+                new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock,
+                new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)));
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
         Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, trust, background::poke);
@@ -164,8 +166,11 @@ public final class ProjectServer implements AutoCloseable {
         return files;
     }
 
+    /** The project's public key, which clients pin and which verifies every assignment. */
     public ProjectKey projectKey() {
         return signer.publicKey();
+    }
+
     /** Accounts: create, issue authenticators, log in. */
     public Accounts accounts() {
         return accounts;
@@ -203,6 +208,22 @@ public final class ProjectServer implements AutoCloseable {
                 LOG.info("SpareCycles project server on port {} stopped", port);
             }
         }
+    }
+
+    /** This node's name in the background lease: host, port setting and a random part (unique per start). */
+    private static String nodeName(ServerConfig config) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + config.port() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A lease outlives a few missed passes, so only a node that is gone loses it: 3 intervals, at least 15 s. */
+    static java.time.Duration leaseLength(ServerConfig config) {
+        return java.time.Duration.ofSeconds(Math.max(15, 3 * config.backgroundIntervalSeconds()));
     }
 
     private static Path uploadTemp(Path dataDir) {
