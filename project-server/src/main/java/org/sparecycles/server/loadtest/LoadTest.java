@@ -45,7 +45,8 @@ import org.sparecycles.workunits.protocol.SchedulerRequest;
 final class LoadTest {
     /** What to run. */
     record Settings(Path dataDir, int hosts, int threads, double durationSeconds, double warmupSeconds,
-                    int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares) {
+                    int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares,
+                    String dbUrl, int nodes) {
     }
 
     /** The figures of one run. */
@@ -77,9 +78,14 @@ final class LoadTest {
     }
 
     Report run() throws Exception {
-        ServerConfig config = ServerConfig.builder().port(0).dataDir(settings.dataDir())
-                .backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(0).schedulerIdleDelaySeconds(1).build();
-        try (ProjectServer server = ProjectServer.start(config)) {
+        List<ProjectServer> servers = new ArrayList<>();
+        try {
+            for (int n = 0; n < settings.nodes(); n++) {
+                servers.add(ProjectServer.start(ServerConfig.builder().port(0).dataDir(settings.dataDir())
+                        .dbUrl(settings.dbUrl()).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(0)
+                        .schedulerIdleDelaySeconds(1).build()));
+            }
+            ProjectServer server = servers.get(0);
             long researcher = server.accounts().create("researcher@loadtest.local", "load-test-researcher",
                     "Load test", Set.of(Role.RESEARCHER));
             long project = server.projects().create(researcher, "Load test", "Simulated work for the load test").id();
@@ -87,17 +93,21 @@ final class LoadTest {
             console.printf("setting up: %d work units (%d results), %d hosts...%n", settings.workUnits(),
                     settings.workUnits() * 2L, settings.hosts());
             submitWork(server, researcher, project, settings.workUnits());
-            List<SimulatedHost> hosts = createHosts(server);
-            console.printf("set up in %.1f s; running %.0f s (%.0f s warm-up not counted) with %d threads%n",
-                    (System.nanoTime() - t0) / 1e9, settings.durationSeconds() + settings.warmupSeconds(),
-                    settings.warmupSeconds(), settings.threads());
+            List<SimulatedHost> hosts = createHosts(servers);
+            console.printf("set up in %.1f s; running %.0f s (%.0f s warm-up not counted) with %d threads on %d"
+                            + " node(s)%n", (System.nanoTime() - t0) / 1e9,
+                    settings.durationSeconds() + settings.warmupSeconds(), settings.warmupSeconds(), settings.threads(),
+                    servers.size());
             return drive(server, researcher, project, hosts);
+        } finally {
+            for (int n = servers.size() - 1; n >= 0; n--) {
+                servers.get(n).close();
+            }
         }
     }
 
     private Report drive(ProjectServer server, long researcher, long project, List<SimulatedHost> hosts)
             throws Exception {
-        LoadClient client = new LoadClient(server.baseUri());
         AtomicBoolean stop = new AtomicBoolean();
         Map<Integer, Histogram> latencies = new ConcurrentHashMap<>();
         AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() <= 0);
@@ -111,7 +121,7 @@ final class LoadTest {
             for (int i = thread; i < hosts.size(); i += settings.threads()) {
                 mine.add(hosts.get(i));
             }
-            running.add(pool.submit(() -> hostLoop(client, mine, histogram, measuring, stop)));
+            running.add(pool.submit(() -> hostLoop(mine, histogram, measuring, stop)));
         }
         running.add(pool.submit(() -> {
             feed(server, researcher, project, stop);
@@ -159,7 +169,7 @@ final class LoadTest {
         }
     }
 
-    private Void hostLoop(LoadClient client, List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
+    private Void hostLoop(List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
                           AtomicBoolean stop) {
         double estimate = 1e-9;
         while (!stop.get()) {
@@ -172,7 +182,7 @@ final class LoadTest {
                     SchedulerRequest request = new SchedulerRequest(host.hostId, reports,
                             estimate * settings.resultsPerRequest(), host.inProgress(), List.of());
                     long t = System.nanoTime();
-                    SchedulerReply reply = client.schedule(host.authenticator, request);
+                    SchedulerReply reply = host.client.schedule(host.authenticator, request);
                     long micros = (System.nanoTime() - t) / 1000;
                     synchronized (latency) {
                         latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
@@ -182,7 +192,7 @@ final class LoadTest {
                     dispatched.add(reply.assignments().size());
                     for (Assignment a : reply.assignments()) {
                         estimate = Math.max(1e-9, a.estimatedSeconds());
-                        answer(client, host, a);
+                        answer(host, a);
                     }
                 } catch (IOException e) {
                     failed(e);
@@ -195,7 +205,7 @@ final class LoadTest {
         return null;
     }
 
-    private void answer(LoadClient client, SimulatedHost host, Assignment a) throws IOException, InterruptedException {
+    private void answer(SimulatedHost host, Assignment a) throws IOException, InterruptedException {
         SimulatedHost.Answer answer = host.draw(settings.shares());
         if (answer == SimulatedHost.Answer.ERROR) {
             host.report(new ResultReport(a.resultId(), ResultReport.CLIENT_ERROR, null, 0, 0.01, 0.01,
@@ -203,7 +213,7 @@ final class LoadTest {
             return;
         }
         byte[] output = SimulatedHost.output(a, answer == SimulatedHost.Answer.WRONG);
-        client.upload(host.authenticator, a.uploadUrl(), output);
+        host.client.upload(host.authenticator, a.uploadUrl(), output);
         ResultReport report = new ResultReport(a.resultId(), ResultReport.SUCCESS, Sha256.hex(output), output.length,
                 0.5, 0.5, null);
         if (answer == SimulatedHost.Answer.LATE) {
@@ -272,7 +282,8 @@ final class LoadTest {
      * researcher's account: hashing 600,000 PBKDF2 rounds per account would make setup take minutes and is not
      * what is measured), then each host registered over HTTP.
      */
-    private List<SimulatedHost> createHosts(ProjectServer server) throws Exception {
+    private List<SimulatedHost> createHosts(List<ProjectServer> servers) throws Exception {
+        ProjectServer server = servers.get(0);
         DataSource db = server.dataSource();
         List<Long> accountIds = new ArrayList<>();
         try (Connection c = db.getConnection()) {
@@ -303,17 +314,18 @@ final class LoadTest {
             }
             c.commit();
         }
-        LoadClient client = new LoadClient(server.baseUri());
+        List<LoadClient> clients = servers.stream().map(s -> new LoadClient(s.baseUri())).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, settings.threads())));
         try {
             List<Future<SimulatedHost>> registered = new ArrayList<>();
             for (int i = 0; i < accountIds.size(); i++) {
                 long accountId = accountIds.get(i);
                 long seed = i;
+                LoadClient client = clients.get(i % clients.size()); // hosts spread over the nodes
                 registered.add(pool.submit(() -> {
                     String authenticator = server.accounts().issueAuthenticator(accountId);
                     return new SimulatedHost(client.register(authenticator, "load-host-" + seed), authenticator,
-                            seed * 0x9E3779B97F4A7C15L);
+                            client, seed * 0x9E3779B97F4A7C15L);
                 }));
             }
             List<SimulatedHost> hosts = new ArrayList<>();

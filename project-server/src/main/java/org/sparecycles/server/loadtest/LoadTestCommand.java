@@ -58,6 +58,15 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--late", defaultValue = "0", description = "share of results reported after their deadline, 0..1")
     double late;
 
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "run on this PostgreSQL database (it should be empty) instead of a new embedded H2")
+    String db;
+
+    @Option(names = "--nodes", defaultValue = "1",
+            description = "server nodes sharing the database, hosts spread over them; more than 1 needs --db"
+                    + " (default: ${DEFAULT-VALUE})")
+    int nodes;
+
     @Option(names = "--skip-baselines",
             description = "do not measure the trivial Undertow endpoint and the H2 insert loop afterwards")
     boolean skipBaselines;
@@ -67,9 +76,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (hosts < 2 || threads < 1 || duration <= 0 || warmup < 0 || workUnits < 1 || batchSize < 1
-                || resultsPerRequest < 1 || deadlineSeconds < 1) {
+                || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1 || (nodes > 1 && db == null)) {
             System.err.println("loadtest: need --hosts >= 2, --threads >= 1, --duration > 0, --warmup >= 0 and"
-                    + " positive --work-units, --batch-size, --results-per-request, --deadline-seconds");
+                    + " positive --work-units, --batch-size, --results-per-request, --deadline-seconds, --nodes;"
+                    + " several --nodes share one database, so they need --db");
             return 2;
         }
         LoadShares shares;
@@ -83,7 +93,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         Path dir = temporary ? Files.createTempDirectory("sparecycles-loadtest") : dataDir;
         try {
             LoadTest.Report r = new LoadTest(new LoadTest.Settings(dir.resolve("server"), hosts, threads, duration,
-                    warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares), out).run();
+                    warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares, db, nodes), out).run();
             out.println();
             out.printf(Locale.ROOT, "measured %.1f s: %,d results validated and assimilated (%.0f/s), %,d dispatched,"
                             + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),

@@ -21,13 +21,16 @@ final class SimulatedHost {
 
     final long hostId;
     final String authenticator;
+    /** The node this host talks to. */
+    final LoadClient client;
     private final List<ResultReport> toReport = new ArrayList<>();
     private final List<Held> late = new ArrayList<>();
     private final SplittableRandom random;
 
-    SimulatedHost(long hostId, String authenticator, long seed) {
+    SimulatedHost(long hostId, String authenticator, LoadClient client, long seed) {
         this.hostId = hostId;
         this.authenticator = authenticator;
+        this.client = client;
         this.random = new SplittableRandom(seed);
     }
 
