@@ -193,7 +193,8 @@ public final class ServerConfig {
                 + schedulerRequestDelaySeconds + ", schedulerIdleDelaySeconds=" + schedulerIdleDelaySeconds
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
-                + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + "]";
+                + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
+                + "]";
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. Not thread-safe. */
