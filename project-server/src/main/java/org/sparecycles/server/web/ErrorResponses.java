@@ -92,6 +92,11 @@ public final class ErrorResponses {
     static void write(HttpServerExchange exchange, int status, ApiError body) {
         try {
             byte[] bytes = Json.mapper().writeValueAsBytes(body);
+            if (!exchange.isRequestComplete()) {
+                // refused before the body was read (too large, wrong hash...): close the connection rather than
+                // leave the rest of the body to be read as the next request on a kept-alive connection
+                exchange.setPersistent(false);
+            }
             exchange.setStatusCode(status);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json; charset=utf-8");
             exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
