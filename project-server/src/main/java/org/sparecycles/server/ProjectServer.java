@@ -29,7 +29,9 @@ import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.server.stats.Stats;
 import org.sparecycles.server.uploads.OutputUploads;
 import org.sparecycles.server.validation.Validator;
+import org.sparecycles.server.web.OverloadGuard;
 import org.sparecycles.server.web.Routes;
+import org.sparecycles.server.web.TlsContext;
 import org.sparecycles.server.web.accounts.AccountsEndpoints;
 import org.sparecycles.server.web.apps.AppsEndpoints;
 import org.sparecycles.server.web.batches.BatchesEndpoints;
@@ -65,6 +67,7 @@ public final class ProjectServer implements AutoCloseable {
     private final Undertow undertow;
     private final Routes routes;
     private final int port;
+    private final int tlsPort;
     private final ProjectSigner signer;
 
     private ProjectServer(ServerConfig config, Database database, FileStore files) {
@@ -100,13 +103,17 @@ public final class ProjectServer implements AutoCloseable {
                 config.maxOutputBytes());
         WebUi.register(routes, new WebUi.Services(jdbc, clock, accounts, projects, batches, stats, hosts, config.apps(),
                 files, config.maxBatchBytes(), config.dataDir(), uploadTemp(config.dataDir()), () -> new java.util.TreeMap<>(background.lastRuns())));
-        this.undertow = Undertow.builder()
+        Undertow.Builder http = Undertow.builder()
                 .addHttpListener(config.port(), config.bindAddress())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBatchBytes() + (1L << 20))
-                .setHandler(routes.handler())
-                .build();
+                .setHandler(new OverloadGuard(routes.handler(), config.maxConcurrentRequests(),
+                        config.overloadRetryAfterSeconds()));
+        config.tlsKeystore().ifPresent(keystore -> http.addHttpsListener(config.tlsPort(), config.bindAddress(),
+                TlsContext.fromKeystore(keystore, config.tlsKeystorePassword())));
+        this.undertow = http.build();
         undertow.start();
-        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        this.port = listenerPort("http");
+        this.tlsPort = config.tlsKeystore().isPresent() ? listenerPort("https") : -1;
         background.start(config.backgroundIntervalSeconds());
     }
 
@@ -121,7 +128,8 @@ public final class ProjectServer implements AutoCloseable {
                 config.dbPassword());
         try {
             ProjectServer server = new ProjectServer(config, database, new FileStore(config.dataDir()));
-            LOG.info("SpareCycles project server listening on {} (data in {})", server.baseUri(), config.dataDir());
+            LOG.info("SpareCycles project server listening on {}{} (data in {})", server.baseUri(),
+                    server.httpsUri().map(u -> " and " + u).orElse(""), config.dataDir());
             return server;
         } catch (IOException e) {
             database.close();
@@ -142,6 +150,24 @@ public final class ProjectServer implements AutoCloseable {
         String host = config.bindAddress().equals("0.0.0.0") || config.bindAddress().equals("::")
                 ? "localhost" : config.bindAddress();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/");
+    }
+
+    /** The HTTPS port actually listened on, or -1 when no {@code tls.keystore} is configured. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code https://host:tlsPort/}, when the server serves TLS. */
+    public java.util.Optional<URI> httpsUri() {
+        return tlsPort < 0 ? java.util.Optional.empty()
+                : java.util.Optional.of(URI.create(baseUri().toString().replaceFirst("^http://(.*):\\d+/$",
+                        "https://$1:" + tlsPort + "/")));
+    }
+
+    private int listenerPort(String protocol) {
+        return undertow.getListenerInfo().stream().filter(l -> l.getProtcol().equals(protocol))
+                .map(l -> ((InetSocketAddress) l.getAddress()).getPort()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + protocol + " listener"));
     }
 
     public ServerConfig config() {

@@ -105,6 +105,7 @@ public final class ClientEngine implements AutoCloseable {
     private final Map<Long, Long> memory = new HashMap<>();
     private Instant lastRefresh;
     private ProjectKey projectKey;
+    private CompletableFuture<Integer> lastReports;
 
     private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
             throws IOException {
@@ -217,25 +218,62 @@ public final class ClientEngine implements AutoCloseable {
     /** Gives a task up: its worker is stopped and the server told (a client error, so it sends a replica). */
     public void abortTask(long resultId) {
         loop.post(() -> {
-            TaskRecord t = state.task(resultId).orElse(null);
-            if (t == null || !t.state().isActive() || t.state() == TaskState.READY_TO_REPORT) {
-                return;
+            if (giveUp(resultId, "aborted by you", "aborted by the volunteer")) {
+                tick();
             }
-            stopWorker(resultId);
-            if (t.state() == TaskState.RUNNING && t.slot() >= 0) {
-                try {
-                    slots.slot(t.slot()).clear();
-                } catch (IOException e) {
-                    // cleared again before the slot is reused
+        });
+    }
+
+    /**
+     * Before a detach: gives up every unfinished task (a client error: "the volunteer detached") and reports
+     * them, with results computed but not reported yet, in one last scheduler request that asks for no work, so
+     * the server can send replicas at once instead of after the deadlines. Completes when the server acknowledged
+     * the reports (at once when there are none); exceptionally when it cannot be reached or refuses them. Close
+     * the engine afterwards either way.
+     */
+    public CompletableFuture<Integer> giveUpAndReport() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        loop.post(() -> {
+            int n = 0;
+            for (TaskRecord t : state.tasks()) {
+                if (giveUp(t.resultId(), "given up (detaching)", "the volunteer detached from the project")) {
+                    n++;
                 }
             }
-            transfers.done(resultId);
-            suspendedByYou.remove(resultId);
-            deleteQuietly(outputs.resolve(resultId + ".json"));
-            events.add(source, "task " + resultId + " aborted by you");
-            failTask(resultId, "aborted by the volunteer");
+            if (state.attachment() == null || !state.attachment().isRegistered()
+                    || state.tasks().stream().noneMatch(t -> t.state() == TaskState.READY_TO_REPORT)) {
+                done.complete(0);
+                return;
+            }
+            settings = new EngineSettings(0, "detaching", false, true, settings.minBuffer(), 0, settings.projects());
+            lastReports = done;
+            backoffUntil = Instant.EPOCH;
+            events.add(source, "detaching: reporting " + n + " unfinished tasks as given up");
             tick();
         });
+        return done;
+    }
+
+    /** Stops and fails one unfinished task; false when there is nothing to give up. Engine thread. */
+    private boolean giveUp(long resultId, String logged, String reported) {
+        TaskRecord t = state.task(resultId).orElse(null);
+        if (t == null || !t.state().isActive() || t.state() == TaskState.READY_TO_REPORT) {
+            return false;
+        }
+        stopWorker(resultId);
+        if (t.state() == TaskState.RUNNING && t.slot() >= 0) {
+            try {
+                slots.slot(t.slot()).clear();
+            } catch (IOException e) {
+                // cleared again before the slot is reused
+            }
+        }
+        transfers.done(resultId);
+        suspendedByYou.remove(resultId);
+        deleteQuietly(outputs.resolve(resultId + ".json"));
+        events.add(source, "task " + resultId + " " + logged);
+        failTask(resultId, reported);
+        return true;
     }
 
     /** Contacts the server now (reports, and asks for work if some is wanted), ignoring waits and backoff. */
@@ -316,11 +354,22 @@ public final class ClientEngine implements AutoCloseable {
             }
             api.authenticate(s.authenticator());
             projectKey = pinned.key();
+            Attachment earlier = state.attachment();
+            // logged in again to the same account (the server had refused the authenticator): keep the host, so
+            // the tasks it holds can still be reported; a 404 from the scheduler registers it again if need be
+            boolean keepHost = earlier != null && earlier.accountId() == s.accountId() && earlier.isRegistered();
             update(st -> st.withAttachment(new Attachment(config.serverText(), s.accountId(), config.email(),
-                    s.authenticator(), 0, 0, pinned.key().encoded())));
+                    s.authenticator(), keepHost ? earlier.hostId() : 0, keepHost ? earlier.benchmarkGflops() : 0,
+                    pinned.key().encoded())));
             events.add(source, "attached to " + config.serverText() + " as account " + s.accountId());
             events.add(source, "pinned project key " + pinned.key().fingerprint());
-            register();
+            if (keepHost) {
+                events.add(source, "host " + earlier.hostId() + " (kept)");
+                attaching = false;
+                tick();
+            } else {
+                register();
+            }
         }, this::attach);
     }
 
@@ -751,11 +800,19 @@ public final class ClientEngine implements AutoCloseable {
         if (acknowledged > 0 || !reply.cancelled().isEmpty()) {
             collectGarbage();
         }
+        if (lastReports != null && state.tasks().stream().noneMatch(t -> t.state() == TaskState.READY_TO_REPORT)) {
+            lastReports.complete(acknowledged);
+            lastReports = null;
+        }
         tick();
     }
 
     private void requestFailed(SchedulerRequest request, Throwable error) {
         rpcInFlight = false;
+        if (lastReports != null) {
+            lastReports.completeExceptionally(error); // detaching: no retries, the deadlines take over
+            lastReports = null;
+        }
         rpcFailures++;
         Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
         if (error instanceof ApiException api && (api.status() == 401 || api.status() == 404)
@@ -764,8 +821,7 @@ public final class ClientEngine implements AutoCloseable {
             backoffUntil = clock.instant().plus(d);
             if (api.status() == 401) {
                 events.add(source, "server no longer knows this client's authenticator; attaching again");
-                update(st -> st.withAttachment(null));
-                attach();
+                attach(); // keeps the attachment (and its host) until the new log-in replaces the authenticator
             } else {
                 events.add(source, "server does not know host " + request.hostId() + "; registering again");
                 register();

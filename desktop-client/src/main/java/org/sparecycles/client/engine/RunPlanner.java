@@ -44,7 +44,7 @@ final class RunPlanner {
      */
     static Plan plan(List<TaskRecord> running, List<TaskRecord> ready, Set<Long> suspendedByYou,
                      EngineSettings settings, ToLongFunction<TaskRecord> memory) {
-        Comparator<TaskRecord> byDeadline = Comparator.comparing(t -> t.assignment().deadline(),
+        Comparator<TaskRecord> byDeadline = Comparator.comparing(TaskRecord::localDeadline,
                 Comparator.nullsLast(Comparator.<Instant>naturalOrder()));
         int budget = settings.hold() == null ? settings.maxRunning() : 0;
         String busy = settings.hold() != null ? settings.hold() : WAITING_FOR_CORE;

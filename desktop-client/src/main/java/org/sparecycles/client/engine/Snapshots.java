@@ -36,7 +36,7 @@ final class Snapshots {
             double elapsed = t.state() == TaskState.RUNNING ? running.elapsed().getOrDefault(id, 0.0)
                     : t.elapsedSeconds();
             tasks.add(new EngineSnapshot.TaskView(id, t.assignment().resultName(), t.assignment().app(),
-                    t.state().name(), p, t.assignment().deadline(), t.state() == TaskState.RUNNING ? t.slot() : -1,
+                    t.state().name(), p, t.localDeadline(), t.state() == TaskState.RUNNING ? t.slot() : -1,
                     t.cpuSeconds(), t.outcome(), t.errorMessage(), elapsed,
                     remaining(p, elapsed, t.assignment().estimatedSeconds()), running.holds().get(id)));
         }

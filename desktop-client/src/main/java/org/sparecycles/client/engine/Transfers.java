@@ -44,11 +44,14 @@ final class Transfers {
         retryAt.remove(id);
     }
 
-    /** Failed for a passing reason: returns how long to wait before the next try. */
-    Duration failed(long id, Instant now, double random) {
+    /**
+     * Failed for a passing reason: returns how long to wait before the next try (at least what the server asked
+     * for in {@code retryAfter}, which may be null).
+     */
+    Duration failed(long id, Instant now, double random, Duration retryAfter) {
         running.remove(id);
         int n = failures.merge(id, 1, Integer::sum);
-        Duration d = backoff.delay(n, random);
+        Duration d = backoff.delay(n, random, retryAfter);
         retryAt.put(id, now.plus(d));
         return d;
     }

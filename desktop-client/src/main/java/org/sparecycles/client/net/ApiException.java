@@ -2,6 +2,12 @@ package org.sparecycles.client.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.ApiError;
 
@@ -15,16 +21,48 @@ public final class ApiException extends Exception {
 
     private final int status;
     private final ApiError error;
+    private final Duration retryAfter;
 
     public ApiException(int status, ApiError error) {
+        this(status, error, null);
+    }
+
+    /** @param retryAfter what the server's {@code Retry-After} asked for; null when it sent none */
+    public ApiException(int status, ApiError error, Duration retryAfter) {
         super(describe(status, error));
         this.status = status;
         this.error = error;
+        this.retryAfter = retryAfter;
     }
 
     /** Parses an error response body; never fails. */
     public static ApiException fromResponse(int status, byte[] body) {
         return new ApiException(status, parse(status, body));
+    }
+
+    /**
+     * Parses an error response body and its {@code Retry-After} header (seconds or an HTTP date, relative to
+     * {@code now}); never fails.
+     */
+    public static ApiException fromResponse(int status, byte[] body, Optional<String> retryAfterHeader,
+                                            Instant now) {
+        return new ApiException(status, parse(status, body), retryAfterHeader.flatMap(h -> retryAfter(h, now))
+                .orElse(null));
+    }
+
+    /** A {@code Retry-After} value: delta seconds or an HTTP date; empty when unreadable; never negative. */
+    static Optional<Duration> retryAfter(String header, Instant now) {
+        String v = header.strip();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
     }
 
     static ApiError parse(int status, byte[] body) {
@@ -58,6 +96,11 @@ public final class ApiException extends Exception {
             sb.append(' ').append(error.problems());
         }
         return sb.toString();
+    }
+
+    /** How long the server asked the client to wait ({@code Retry-After}), if it did. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public int status() {

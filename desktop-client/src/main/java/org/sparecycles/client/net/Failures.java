@@ -36,6 +36,16 @@ public final class Failures {
         return t.getClass().getSimpleName();
     }
 
+    /** How long the server asked to wait before the next try ({@code Retry-After} of a 503 or 429), if it did. */
+    public static java.util.Optional<java.time.Duration> retryAfter(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ApiException api) {
+                return api.retryAfter();
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** True for failures worth retrying with backoff: transport errors, 5xx, 429. */
     public static boolean isRetryable(Throwable t) {
         if (t instanceof ApiException api) {

@@ -1,5 +1,6 @@
 package org.sparecycles.client.state;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.sparecycles.workunits.protocol.Assignment;
@@ -16,19 +17,33 @@ import org.sparecycles.workunits.protocol.ResultReport;
  * @param cpuSeconds     CPU time of the worker, summed over resumed runs
  * @param elapsedSeconds wall time of the worker, summed over resumed runs
  * @param errorMessage   why it failed (client error), else null
+ * @param serverAheadMillis how far the server's clock was ahead of the client's when the task arrived (negative:
+ *                       behind); the assignment's deadline is on the server's clock, see {@link #localDeadline()}
  */
 public record TaskRecord(Assignment assignment, TaskState state, int slot, Instant received, String outcome,
                          String outputSha256, long outputSize, double cpuSeconds, double elapsedSeconds,
-                         String errorMessage) {
+                         String errorMessage, long serverAheadMillis) {
 
     public TaskRecord {
         Objects.requireNonNull(assignment, "assignment");
         Objects.requireNonNull(state, "state");
     }
 
-    /** A task just received from the server. */
+    /** A task just received from a server whose clock agrees with ours. */
     public static TaskRecord received(Assignment assignment, Instant now) {
-        return new TaskRecord(assignment, TaskState.DOWNLOADING, -1, now, null, null, 0, 0, 0, null);
+        return received(assignment, now, Duration.ZERO);
+    }
+
+    /** A task just received from the server, whose clock is {@code serverAhead} ahead of ours. */
+    public static TaskRecord received(Assignment assignment, Instant now, Duration serverAhead) {
+        return new TaskRecord(assignment, TaskState.DOWNLOADING, -1, now, null, null, 0, 0, 0, null,
+                serverAhead.toMillis());
+    }
+
+    /** The deadline on this client's clock (the server's deadline less how far its clock is ahead); may be null. */
+    public Instant localDeadline() {
+        Instant deadline = assignment.deadline();
+        return deadline == null ? null : deadline.minusMillis(serverAheadMillis);
     }
 
     public long resultId() {
@@ -45,27 +60,28 @@ public record TaskRecord(Assignment assignment, TaskState state, int slot, Insta
             throw new IllegalStateException("result " + resultId() + ": cannot move from " + state + " to " + next);
         }
         return new TaskRecord(assignment, next, slot, received, outcome, outputSha256, outputSize, cpuSeconds,
-                elapsedSeconds, errorMessage);
+                elapsedSeconds, errorMessage, serverAheadMillis);
     }
 
     /** Running in the given slot. */
     public TaskRecord running(int slotIndex) {
         TaskRecord moved = moveTo(TaskState.RUNNING);
-        return new TaskRecord(assignment, moved.state, slotIndex, received, null, null, 0, 0, 0, null);
+        return new TaskRecord(assignment, moved.state, slotIndex, received, null, null, 0, 0, 0, null,
+                serverAheadMillis);
     }
 
     /** Computed successfully; the output still has to be uploaded. */
     public TaskRecord computed(String sha256, long size, double cpu, double elapsed) {
         TaskRecord moved = moveTo(TaskState.UPLOADING);
         return new TaskRecord(assignment, moved.state, -1, received, ResultReport.SUCCESS, sha256, size, cpu,
-                elapsed, null);
+                elapsed, null, serverAheadMillis);
     }
 
     /** Failed: to be reported as a client error. */
     public TaskRecord failed(String message, double cpu, double elapsed) {
         TaskRecord moved = moveTo(TaskState.READY_TO_REPORT);
         return new TaskRecord(assignment, moved.state, -1, received, ResultReport.CLIENT_ERROR, null, 0, cpu,
-                elapsed, message);
+                elapsed, message, serverAheadMillis);
     }
 
     /** The report to send for a task in {@link TaskState#READY_TO_REPORT}. */

@@ -64,9 +64,13 @@ class ClientEngineTest {
     }
 
     private ClientEngine start(ClientConfig config) throws IOException {
+        return start(config, CLOCK);
+    }
+
+    private ClientEngine start(ClientConfig config, Clock clock) throws IOException {
         Files.createDirectories(config.dataDir());
-        ClientEngine engine = ClientEngine.open(config, CLOCK,
-                new EventLog(CLOCK, config.dataDir().resolve("events.log"), null));
+        ClientEngine engine = ClientEngine.open(config, clock,
+                new EventLog(clock, config.dataDir().resolve("events.log"), null));
         engines.add(engine);
         engine.start();
         return engine;
@@ -242,5 +246,58 @@ class ClientEngineTest {
         assertTrue(logged(engine, "server does not know host 5; registering again"), log(engine));
         assertTrue(logged(engine, "registered host 6"), log(engine));
         assertEquals(6, server.requests.get(server.requests.size() - 1).hostId());
+    }
+
+    @Test
+    void waitsAtLeastWhatTheServersRetryAfterAsksBeforeTheNextRequest() throws Exception {
+        List<Long> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Assignment a = sampleAssignment(26, "blobs.png");
+        server.scheduler(r -> {
+            calls.add(System.nanoTime());
+            return calls.size() == 1
+                    ? new FakeProjectServer.Answer(503, new org.sparecycles.workunits.protocol.ApiError("overloaded",
+                    "the server is busy"), Map.of("Retry-After", "2"))
+                    : FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                    calls.size() == 2 ? List.of(a) : List.of(), List.of()));
+        });
+
+        // the client's own backoff would retry within 200 ms; the server asked for 2 s
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        long waited = calls.get(1) - calls.get(0);
+        assertTrue(waited >= Duration.ofSeconds(2).toNanos(), "retried after " + waited / 1_000_000 + " ms");
+        assertTrue(waited < Duration.ofSeconds(10).toNanos(), "retried after " + waited / 1_000_000 + " ms");
+        assertTrue(logged(engine, "retrying in 2 s: HTTP 503 overloaded: the server is busy")
+                || logged(engine, "retrying in 3 s: HTTP 503 overloaded: the server is busy"), log(engine));
+    }
+
+    @Test
+    void clientWhoseClockRunsAheadComputesTasksWithinTheServersDeadline() throws Exception {
+        // the deadline is a day away on the server's clock; the client's clock is two days ahead of it
+        serveOnce(sampleAssignment(27, "blobs.png"));
+        Clock ahead = Clock.offset(CLOCK, Duration.ofDays(2));
+
+        ClientEngine engine = start(config().build(), ahead);
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome(), () -> log(engine));
+        assertFalse(logged(engine, "deadline passed"), log(engine));
+        Instant shown = engine.snapshot().tasks().get(0).deadline();
+        assertTrue(shown.isAfter(ahead.instant().plus(Duration.ofHours(23))), "deadline on the client's clock: "
+                + shown);
+    }
+
+    @Test
+    void clientWhoseClockLagsStillSeesTheServersDeadlinePass() throws Exception {
+        // the deadline passed a minute ago on the server's clock; the client's clock is a day behind it
+        InputRef in = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        serveOnce(assignment(28, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
+
+        ClientEngine engine = start(config().build(), Clock.offset(CLOCK, Duration.ofDays(-1)));
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, () -> log(engine));
+        assertEquals("deadline passed before the task started", server.reports().get(0).errorMessage());
     }
 }

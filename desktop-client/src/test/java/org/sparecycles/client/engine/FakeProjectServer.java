@@ -45,12 +45,19 @@ final class FakeProjectServer implements AutoCloseable {
     final AtomicInteger hostRegistrations = new AtomicInteger();
     private volatile Function<SchedulerRequest, Answer> scheduler = r -> Answer.ok(reply(List.of()));
 
-    /** A scripted scheduler answer: a status and a body. */
-    record Answer(int status, Object body) {
+    /** A scripted scheduler answer: a status, a body and extra headers. */
+    record Answer(int status, Object body, Map<String, String> headers) {
+        Answer(int status, Object body) {
+            this(status, body, Map.of());
+        }
+
         static Answer ok(SchedulerReply reply) {
             return new Answer(200, reply);
         }
     }
+
+    /** The server's clock, which scheduler replies report as their {@code serverTime}. */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     FakeProjectServer() throws IOException {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,16 +98,22 @@ final class FakeProjectServer implements AutoCloseable {
             SchedulerRequest request = Json.mapper().readValue(ex.getRequestBody(), SchedulerRequest.class);
             requests.add(request);
             Answer a = scheduler.apply(request);
-            send(ex, a.status(), a.body() instanceof SchedulerReply r ? signed(r) : a.body());
+            a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            send(ex, a.status(), a.body() instanceof SchedulerReply r ? signed(r, clock.instant()) : a.body());
         }));
         http.start();
     }
 
     /** Signs every assignment the test scripted, as the real server does (an already signed one is kept). */
-    private static SchedulerReply signed(SchedulerReply r) {
+    private static SchedulerReply signed(SchedulerReply r, java.time.Instant serverTime) {
         return new SchedulerReply(r.assignments().stream().map(a -> a.signature() != null ? a
                 : AssignmentSignatures.sign(SIGNER, a)).toList(), r.acknowledged(), r.cancelled(), r.messages(),
-                r.requestDelaySeconds());
+                r.requestDelaySeconds(), serverTime);
+    }
+
+    /** The clock whose time scheduler replies carry (default: the system's). */
+    void clock(java.time.Clock serverClock) {
+        this.clock = serverClock;
     }
 
     URI uri() {

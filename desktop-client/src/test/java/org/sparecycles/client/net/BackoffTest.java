@@ -20,4 +20,22 @@ class BackoffTest {
     void doublesUpToTheCapWithJitterInTheUpperHalf(int failures, double random, long expectedMillis) {
         assertEquals(Duration.ofMillis(expectedMillis), backoff.delay(failures, random));
     }
+
+    @ParameterizedTest(name = "failure {0}, random {1}, Retry-After {2} s: {3} ms")
+    @CsvSource({
+            "1, 0.0, 30, 30000", "1, 1.0, 30, 37500", "1, 0.5, 30, 33750",
+            "9, 0.0, 30, 256000",          // our own backoff is longer already
+            "1, 0.0, 0, 1000",             // Retry-After: 0 changes nothing
+            "1, 0.0, 7200, 7200000",       // above our own cap of 600 s: the server wins
+            "1, 0.0, 900000, 86400000"})   // but not beyond a day
+    void waitsAtLeastWhatTheServerAsksWithJitterAbove(int failures, double random, long retryAfterSeconds,
+                                                      long expectedMillis) {
+        assertEquals(Duration.ofMillis(expectedMillis),
+                backoff.delay(failures, random, Duration.ofSeconds(retryAfterSeconds)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutRetryAfterItIsTheOwnBackoff() {
+        assertEquals(backoff.delay(3, 0.25), backoff.delay(3, 0.25, null));
+    }
 }

@@ -64,6 +64,10 @@ class ServerApiTest {
             respond(ex, 200, "{\"resultId\":4,\"sha256\":\"" + Sha256.hex(body) + "\",\"size\":" + body.length + "}");
         });
         server.createContext("/api/v1/hosts", ex -> respond(ex, 500, "<html>oops</html>"));
+        server.createContext("/api/v1/busy", ex -> {
+            ex.getResponseHeaders().add("Retry-After", "30");
+            respond(ex, 503, "{\"error\":\"overloaded\",\"detail\":\"the server is busy\"}");
+        });
         server.start();
         api = new ServerApi(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     }
@@ -157,5 +161,34 @@ class ServerApiTest {
 
         assertEquals("connection refused", Failures.describe(e));
         assertTrue(Failures.isRetryable(e));
+    }
+
+    @Test
+    void a503WithRetryAfterMakesTheBackoffWaitAtLeastThatLong() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> api.download("/api/v1/busy", tmp.resolve("busy"), 100));
+
+        assertEquals(503, e.status());
+        assertTrue(e.isRetryable());
+        assertEquals(java.time.Duration.ofSeconds(30), e.retryAfter().orElseThrow());
+        assertEquals(java.time.Duration.ofSeconds(30), Failures.retryAfter(new java.io.IOException("wrapped", e))
+                .orElseThrow());
+        Backoff backoff = new Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5));
+        for (double random : new double[] {0, 0.5, 0.999}) {
+            java.time.Duration d = backoff.delay(1, random, Failures.retryAfter(e).orElse(null));
+            assertTrue(d.compareTo(java.time.Duration.ofSeconds(30)) >= 0
+                    && d.compareTo(java.time.Duration.ofMillis(37_500)) <= 0, d.toString());
+        }
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+        java.time.Instant now = java.time.Instant.parse("2026-03-01T12:00:00Z");
+        assertEquals(java.time.Duration.ofSeconds(120), ApiException.retryAfter("120", now).orElseThrow());
+        assertEquals(java.time.Duration.ofSeconds(90),
+                ApiException.retryAfter("Sun, 01 Mar 2026 12:01:30 GMT", now).orElseThrow());
+        assertEquals(java.time.Duration.ZERO, ApiException.retryAfter("Sun, 01 Mar 2026 11:00:00 GMT", now)
+                .orElseThrow());
+        assertTrue(ApiException.retryAfter("soon", now).isEmpty());
     }
 }

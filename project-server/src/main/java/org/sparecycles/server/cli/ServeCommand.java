@@ -64,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "sparecycles-shutdown"));
-        System.out.println("SpareCycles project server at " + server.baseUri() + " (data in " + config.dataDir()
+        System.out.println("SpareCycles project server at " + server.baseUri()
+                + server.httpsUri().map(u -> " and " + u).orElse("") + " (data in " + config.dataDir()
                 + "); Ctrl-C stops it");
         stopped.await();
         return 0;

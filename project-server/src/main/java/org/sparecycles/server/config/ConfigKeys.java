@@ -27,11 +27,22 @@ public final class ConfigKeys {
     public static final String DB_URL = "db.url";
     public static final String DB_USER = "db.user";
     public static final String DB_PASSWORD = "db.password";
+    /** Requests worked on at once; more are answered 503 with {@code Retry-After}. */
+    public static final String MAX_CONCURRENT_REQUESTS = "max.concurrent.requests";
+    public static final String OVERLOAD_RETRY_AFTER_SECONDS = "overload.retry.after.seconds";
+    /** Days an authenticator may go unused before it expires; 0 means never. */
+    public static final String AUTHENTICATOR_IDLE_DAYS = "authenticator.idle.days";
+    /** A PKCS#12 keystore; when set, the server also serves HTTPS on {@link #TLS_PORT}. */
+    public static final String TLS_KEYSTORE = "tls.keystore";
+    public static final String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
+    public static final String TLS_PORT = "tls.port";
 
     /** All keys, for checking a config file for misspelt names. */
     public static final List<String> ALL = List.of(PORT, BIND_ADDRESS, DATA_DIR, BACKGROUND_INTERVAL_SECONDS,
             SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
-            MEMORY_BOUND_BYTES, SIGNING_KEY_FILE, DB_URL, DB_USER, DB_PASSWORD);
+            MEMORY_BOUND_BYTES, SIGNING_KEY_FILE, TRUST_CONSECUTIVE_VALID, TRUST_SPOT_CHECK_PERCENT,
+            QUOTA_DAILY_INITIAL, QUOTA_DAILY_MAX, DB_URL, DB_USER, DB_PASSWORD, MAX_CONCURRENT_REQUESTS,
+            OVERLOAD_RETRY_AFTER_SECONDS, AUTHENTICATOR_IDLE_DAYS, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_PORT);
 
     /** Prefix of environment variables. */
     public static final String ENV_PREFIX = "SPARECYCLES_";

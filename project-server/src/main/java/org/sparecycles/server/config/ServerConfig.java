@@ -47,6 +47,12 @@ public final class ServerConfig {
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
+    private final int maxConcurrentRequests;
+    private final long overloadRetryAfterSeconds;
+    private final int authenticatorIdleDays;
+    private final Path tlsKeystore;
+    private final String tlsKeystorePassword;
+    private final int tlsPort;
 
     private ServerConfig(Builder b) {
         this.port = b.port;
@@ -67,6 +73,12 @@ public final class ServerConfig {
         this.dbUrl = b.dbUrl;
         this.dbUser = b.dbUser;
         this.dbPassword = b.dbPassword;
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
+        this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
+        this.authenticatorIdleDays = b.authenticatorIdleDays;
+        this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
+        this.tlsKeystorePassword = b.tlsKeystorePassword;
+        this.tlsPort = b.tlsPort;
     }
 
     /** A builder holding the defaults. */
@@ -181,6 +193,36 @@ public final class ServerConfig {
         return dbPassword;
     }
 
+    /** Requests worked on at once; one more is answered 503 with {@link #overloadRetryAfterSeconds()}. */
+    public int maxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
+    /** The {@code Retry-After} of a 503 answer under overload, in seconds. */
+    public long overloadRetryAfterSeconds() {
+        return overloadRetryAfterSeconds;
+    }
+
+    /** Days an API authenticator may go unused before it expires; 0 means never. */
+    public int authenticatorIdleDays() {
+        return authenticatorIdleDays;
+    }
+
+    /** The PKCS#12 keystore to serve HTTPS with, or empty when the server speaks plain HTTP only. */
+    public java.util.Optional<Path> tlsKeystore() {
+        return java.util.Optional.ofNullable(tlsKeystore);
+    }
+
+    /** The keystore's password (also its key's); never printed. */
+    public String tlsKeystorePassword() {
+        return tlsKeystorePassword;
+    }
+
+    /** The HTTPS port when {@link #tlsKeystore()} is set (0 = any free port). */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
     /** Host trust, adaptive replication and daily quotas (docs/trust.md). */
     public TrustPolicy trust() {
         return trust;
@@ -194,7 +236,9 @@ public final class ServerConfig {
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
-                + "]";
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", overloadRetryAfterSeconds="
+                + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
+                + ", tls=" + (tlsKeystore == null ? "off" : tlsKeystore + " on port " + tlsPort) + "]";
     }
 
     /** Mutable builder; {@link #build()} validates and freezes. Not thread-safe. */
@@ -218,6 +262,12 @@ public final class ServerConfig {
         private String dbUrl;
         private String dbUser;
         private String dbPassword;
+        private int maxConcurrentRequests = 256;
+        private long overloadRetryAfterSeconds = 10;
+        private int authenticatorIdleDays = 180;
+        private Path tlsKeystore;
+        private String tlsKeystorePassword = "";
+        private int tlsPort = 8443;
 
         private Builder() {
         }
@@ -299,6 +349,27 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Requests worked on at once (more: 503), and the {@code Retry-After} seconds of that answer. */
+        public Builder overloadLimit(int maxConcurrentRequests, long retryAfterSeconds) {
+            this.maxConcurrentRequests = maxConcurrentRequests;
+            this.overloadRetryAfterSeconds = retryAfterSeconds;
+            return this;
+        }
+
+        /** Days an authenticator may go unused before it expires; 0 means never. */
+        public Builder authenticatorIdleDays(int days) {
+            this.authenticatorIdleDays = days;
+            return this;
+        }
+
+        /** Serves HTTPS on {@code port} (0 = any free one) with the PKCS#12 keystore; null turns TLS off. */
+        public Builder tls(Path keystore, String password, int port) {
+            this.tlsKeystore = keystore;
+            this.tlsKeystorePassword = password == null ? "" : password;
+            this.tlsPort = port;
+            return this;
+        }
+
         /** Consecutive valid results that make a host trusted for an app; 0 turns adaptive replication off. */
         public Builder trustedAfter(int results) {
             this.trustedAfter = results;
@@ -349,6 +420,12 @@ public final class ServerConfig {
                 case ConfigKeys.DB_URL -> dbUrl(v);
                 case ConfigKeys.DB_USER -> dbUser(v);
                 case ConfigKeys.DB_PASSWORD -> dbPassword(value);
+                case ConfigKeys.MAX_CONCURRENT_REQUESTS -> maxConcurrentRequests = (int) number(key, v);
+                case ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS -> overloadRetryAfterSeconds = number(key, v);
+                case ConfigKeys.AUTHENTICATOR_IDLE_DAYS -> authenticatorIdleDays = (int) number(key, v);
+                case ConfigKeys.TLS_KEYSTORE -> tlsKeystore = v.isEmpty() ? null : Path.of(v);
+                case ConfigKeys.TLS_KEYSTORE_PASSWORD -> tlsKeystorePassword = value == null ? "" : value;
+                case ConfigKeys.TLS_PORT -> tlsPort = (int) number(key, v);
                 default -> throw new InvalidConfigException("unknown configuration key '" + key + "' (known: "
                         + ConfigKeys.ALL + ")");
             }
@@ -391,6 +468,17 @@ public final class ServerConfig {
             require(initialQuota >= 1, ConfigKeys.QUOTA_DAILY_INITIAL, initialQuota, "must be at least 1");
             require(maxQuota >= initialQuota, ConfigKeys.QUOTA_DAILY_MAX, maxQuota,
                     "must not be less than " + ConfigKeys.QUOTA_DAILY_INITIAL + " (" + initialQuota + ")");
+            require(maxConcurrentRequests >= 1, ConfigKeys.MAX_CONCURRENT_REQUESTS, maxConcurrentRequests,
+                    "must be at least 1");
+            require(overloadRetryAfterSeconds >= 1 && overloadRetryAfterSeconds <= 3600,
+                    ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS, overloadRetryAfterSeconds, "must be 1 to 3600");
+            require(authenticatorIdleDays >= 0, ConfigKeys.AUTHENTICATOR_IDLE_DAYS, authenticatorIdleDays,
+                    "must not be negative (0 = never expire)");
+            require(tlsPort >= 0 && tlsPort <= 65_535, ConfigKeys.TLS_PORT, tlsPort, "must be 0 (any) to 65535");
+            require(tlsKeystore == null || tlsPort == 0 || tlsPort != port, ConfigKeys.TLS_PORT, tlsPort,
+                    "must differ from " + ConfigKeys.PORT);
+            require(tlsKeystore == null || Files.isReadable(tlsKeystore), ConfigKeys.TLS_KEYSTORE, tlsKeystore,
+                    "is not a readable file");
             if (maxOutputBytes > MAX_OUTPUT_BYTES_LIMIT) {
                 LOG.warn("{}={} is above the limit {}; using {}", ConfigKeys.MAX_OUTPUT_BYTES, maxOutputBytes,
                         MAX_OUTPUT_BYTES_LIMIT, MAX_OUTPUT_BYTES_LIMIT);

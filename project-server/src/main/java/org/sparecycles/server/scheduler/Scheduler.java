@@ -100,7 +100,7 @@ public final class Scheduler {
         List<String> messages = blocked ? List.of("this host is blocked by the server's admins and gets no new work")
                 : assignments.isEmpty() && request.workSeconds() > 0
                 ? List.of("no work available for this host right now") : List.of();
-        return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay);
+        return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant());
     }
 
     private record Reported(long id, long workUnitId, Long hostId, String serverState, String outputSha256,

@@ -50,6 +50,7 @@ class ProtocolMessagesTest {
                 new SchedulerRequest(11, List.of(), 600, List.of(), List.of(2L, 5L)),
                 report,
                 new SchedulerReply(List.of(assignment), List.of(7L), List.of(9L), List.of("welcome"), 5),
+                new SchedulerReply(List.of(), List.of(), List.of(), List.of(), 30, T),
                 assignment,
                 input,
                 new UploadReceipt(7, "b".repeat(64), 2048),
