@@ -491,7 +491,7 @@ public final class ClientEngine implements AutoCloseable {
     /** Starts, continues, resumes or holds tasks as {@link RunPlanner} decides. */
     private void runTasks(Instant now) {
         for (TaskRecord t : state.tasks()) {
-            Instant deadline = t.assignment().deadline();
+            Instant deadline = t.localDeadline(); // the server's deadline, on our clock
             if (t.state() == TaskState.READY && deadline != null && now.isAfter(deadline)) {
                 events.add(source, "deadline passed before start for result " + t.resultId()
                         + "; reporting it as a client error");
@@ -705,7 +705,8 @@ public final class ClientEngine implements AutoCloseable {
 
     private void transferFailed(long id, String what, Throwable error) {
         if (Failures.isRetryable(error)) {
-            Duration d = transfers.failed(id, clock.instant(), ThreadLocalRandom.current().nextDouble());
+            Duration d = transfers.failed(id, clock.instant(), ThreadLocalRandom.current().nextDouble(),
+                    Failures.retryAfter(error).orElse(null));
             events.add(source, "retrying in " + seconds(d) + " s: " + what + " of result " + id + ": "
                     + Failures.describe(error));
         } else {
@@ -777,11 +778,12 @@ public final class ClientEngine implements AutoCloseable {
         for (long id : reply.cancelled()) {
             cancel(id);
         }
+        Duration serverAhead = reply.serverTime() == null ? Duration.ZERO : Duration.between(now, reply.serverTime());
         for (Assignment a : reply.assignments()) {
             if (!acceptable(a)) {
                 continue;
             }
-            update(st -> st.withTask(TaskRecord.received(a, now)));
+            update(st -> st.withTask(TaskRecord.received(a, now, serverAhead)));
             if (a.estimatedSeconds() > 0) {
                 taskSeconds = a.estimatedSeconds();
             }
@@ -814,7 +816,8 @@ public final class ClientEngine implements AutoCloseable {
             lastReports = null;
         }
         rpcFailures++;
-        Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
+        Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble(),
+                Failures.retryAfter(error).orElse(null));
         if (error instanceof ApiException api && (api.status() == 401 || api.status() == 404)
                 && rpcFailures <= 3) {
             // the server lost our account or host (e.g. its database was reset): attach or register again
@@ -986,7 +989,8 @@ public final class ClientEngine implements AutoCloseable {
         loop.background(call, onSuccess, error -> {
             if (Failures.isRetryable(error)) {
                 rpcFailures++;
-                Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble());
+                Duration d = backoff.delay(rpcFailures, ThreadLocalRandom.current().nextDouble(),
+                Failures.retryAfter(error).orElse(null));
                 events.add(source, "retrying in " + seconds(d) + " s: " + what + ": " + Failures.describe(error));
                 loop.schedule(() -> {
                     if (!stopping) {

@@ -77,7 +77,8 @@ public final class ServerApi {
         HttpRequest request = request("/api/v1/projects", RPC_TIMEOUT).GET().build();
         HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
-            throw ApiException.fromResponse(response.statusCode(), response.body());
+            throw ApiException.fromResponse(response.statusCode(), response.body(),
+                    response.headers().firstValue("Retry-After"), java.time.Instant.now());
         }
         return mapper.readValue(response.body(), mapper.getTypeFactory().constructCollectionType(List.class,
                 ProjectInfo.class));
@@ -116,7 +117,8 @@ public final class ServerApi {
         HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
-                throw ApiException.fromResponse(response.statusCode(), in.readNBytes(MAX_ERROR_BODY));
+                throw ApiException.fromResponse(response.statusCode(), in.readNBytes(MAX_ERROR_BODY),
+                        response.headers().firstValue("Retry-After"), java.time.Instant.now());
             }
             try (OutputStream out = Files.newOutputStream(target)) {
                 byte[] buffer = new byte[64 * 1024];
@@ -167,7 +169,8 @@ public final class ServerApi {
     private <T> T read(HttpResponse<byte[]> response, Class<T> type) throws IOException, ApiException {
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
-            throw ApiException.fromResponse(status, response.body());
+            throw ApiException.fromResponse(status, response.body(), response.headers().firstValue("Retry-After"),
+                    java.time.Instant.now());
         }
         return mapper.readValue(response.body(), type);
     }
