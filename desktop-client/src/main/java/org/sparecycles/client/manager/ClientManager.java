@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.engine.ClientEngine;
@@ -56,6 +58,12 @@ import org.sparecycles.workunits.protocol.ProjectInfo;
  */
 public final class ClientManager implements AutoCloseable {
     private static final double USAGE_HALF_LIFE_SECONDS = 3600;
+    /** How long a detach waits for the server to take the last reports. */
+    public static final Duration DETACH_REPORT_WAIT = Duration.ofSeconds(15);
+    private static final Duration DISK_WALK_PERIOD = Duration.ofSeconds(30);
+    private final Map<String, String> loginNeeded = new HashMap<>();
+    private Instant diskWalkedAt;
+    private long diskUsed;
 
     private final ManagerOptions options;
     private final Clock clock;
@@ -151,6 +159,44 @@ public final class ClientManager implements AutoCloseable {
         policy.execute(this::policyTick);
     }
 
+    /**
+     * Logs in again with the password after the server refused the saved log-in (see
+     * {@link ManagerStatus.Project#loginNeeded}), and restarts computing for the attachment. Blocking.
+     *
+     * @throws ApiException when the server refuses the password, with its message
+     */
+    public void logIn(String id, String password) throws IOException, ApiException {
+        ProjectSettings p;
+        synchronized (this) {
+            p = projects.get(id);
+        }
+        if (p == null) {
+            throw new IllegalArgumentException("no attachment " + id);
+        }
+        AccountSession s = new ServerApi(serverUri(p.serverUrl())).login(new LoginRequest(p.email(), password));
+        ClientEngine old;
+        synchronized (this) {
+            old = engines.remove(id);
+        }
+        if (old != null) {
+            old.close();
+        }
+        Path state = options.dataDir().resolve("projects").resolve(id).resolve("state.json");
+        StateStore store = new StateStore(state, clock);
+        ClientState saved = store.load().state();
+        Attachment a = saved.attachment();
+        store.save(saved.withAttachment(a == null
+                ? new Attachment(serverUri(p.serverUrl()).toString(), s.accountId(), s.email(), s.authenticator(), 0, 0)
+                : new Attachment(a.serverUrl(), a.accountId(), a.email(), s.authenticator(), a.hostId(),
+                        a.benchmarkGflops(), a.projectKey())));
+        events.add(p.serverUrl(), "logged in again as " + s.email());
+        synchronized (this) {
+            loginNeeded.remove(id);
+            openEngine(p, password);
+        }
+        policy.execute(this::policyTick);
+    }
+
     /** The app's data directory (the UI keeps its own small settings there). */
     public Path dataDir() {
         return options.dataDir();
@@ -235,21 +281,37 @@ public final class ClientManager implements AutoCloseable {
         return p;
     }
 
-    /** Stops the engine, forgets the attachment and deletes its directory; tasks in progress are abandoned. */
+    /**
+     * Stops the engine, forgets the attachment and deletes its directory. Unfinished tasks are given up and
+     * reported as such (with computed, unreported results) in one last request, so the server reissues them at
+     * once; if it cannot be reached within {@link #DETACH_REPORT_WAIT}, they are abandoned and the server reissues
+     * them after their deadlines. Blocking.
+     */
     public void detach(String id) throws IOException {
         ClientEngine engine;
+        ProjectSettings p;
         synchronized (this) {
             engine = engines.remove(id);
-            ProjectSettings p = projects.remove(id);
+            p = projects.remove(id);
+            loginNeeded.remove(id);
             if (p == null) {
                 return;
             }
             saveProjects();
-            events.add(p.serverUrl(), "detached from " + p.title());
         }
         if (engine != null) {
+            try {
+                int n = engine.giveUpAndReport().get(DETACH_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                events.add(p.serverUrl(), "detaching: the server took " + n + " reports");
+            } catch (ExecutionException | TimeoutException e) {
+                events.add(p.serverUrl(), "detaching: could not report to the server (" + e
+                        + "); it reissues unfinished tasks after their deadlines");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             engine.close();
         }
+        events.add(p.serverUrl(), "detached from " + p.title());
         deleteTree(options.dataDir().resolve("projects").resolve(id));
     }
 
@@ -430,7 +492,7 @@ public final class ClientManager implements AutoCloseable {
             ClientEngine e = engines.get(p.id());
             CreditSample last = credit.stream().filter(c -> c.projectId().equals(p.id()))
                     .max(Comparator.comparing(CreditSample::time)).orElse(null);
-            list.add(new ManagerStatus.Project(p, e == null ? null : e.snapshot(), last));
+            list.add(new ManagerStatus.Project(p, e == null ? null : e.snapshot(), last, loginNeeded.get(p.id())));
         }
         return new ManagerStatus(mode, snoozeUntil, pauseAfterCheckpoint, d, hold, inputIdle, idle.name(), list);
     }
@@ -452,10 +514,30 @@ public final class ClientManager implements AutoCloseable {
                 }
             });
             engines.put(p.id(), engine);
+            engine.terminated().whenComplete((v, error) -> {
+                if (error != null) {
+                    engineFailed(p, engine, error);
+                }
+            });
             engine.start();
         } catch (IOException | RuntimeException e) {
             events.add(p.serverUrl(), "cannot start " + p.title() + ": " + e.getMessage());
         }
+    }
+
+    /** An engine gave up; a refused log-in makes the app ask for the password instead of failing silently. */
+    private void engineFailed(ProjectSettings p, ClientEngine engine, Throwable error) {
+        String why = error.getCause() != null ? error.getCause().getMessage() : error.getMessage();
+        if (why == null || !why.startsWith("cannot attach") && !why.contains("401")) {
+            return; // logged by the engine already; nothing a password fixes
+        }
+        synchronized (this) {
+            if (engines.get(p.id()) != engine) {
+                return;
+            }
+            loginNeeded.put(p.id(), "the server refused the saved log-in for " + p.email() + " (" + why + ")");
+        }
+        events.add(p.serverUrl(), "log-in refused: enter the password of " + p.email() + " to go on");
     }
 
     private void saveProjects() {
@@ -466,12 +548,19 @@ public final class ClientManager implements AutoCloseable {
         }
     }
 
+    /** Bytes under the data directory, walked at most every {@link #DISK_WALK_PERIOD} (not every policy step). */
     private long diskUsedBytes() {
-        try (var files = Files.walk(options.dataDir())) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException | RuntimeException e) {
-            return 0;
+        Instant now = clock.instant();
+        if (diskWalkedAt != null && Duration.between(diskWalkedAt, now).compareTo(DISK_WALK_PERIOD) < 0) {
+            return diskUsed;
         }
+        diskWalkedAt = now;
+        try (var files = Files.walk(options.dataDir())) {
+            diskUsed = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | RuntimeException e) {
+            diskUsed = 0;
+        }
+        return diskUsed;
     }
 
     private static void deleteTree(Path dir) throws IOException {

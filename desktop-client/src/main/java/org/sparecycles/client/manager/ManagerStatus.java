@@ -21,7 +21,13 @@ public record ManagerStatus(ActivityMode mode, Instant snoozeUntil, boolean paus
         projects = List.copyOf(projects);
     }
 
-    /** One attachment: its settings, its engine's latest snapshot, and the latest credit known. */
-    public record Project(ProjectSettings settings, EngineSnapshot snapshot, CreditSample credit) {
+    /**
+     * One attachment: its settings, its engine's latest snapshot, and the latest credit known.
+     *
+     * @param loginNeeded null normally; when the server refused the saved log-in, why (the app then asks for the
+     *                    password, see {@link ClientManager#logIn})
+     */
+    public record Project(ProjectSettings settings, EngineSnapshot snapshot, CreditSample credit,
+                          String loginNeeded) {
     }
 }

@@ -25,6 +25,7 @@ import org.sparecycles.client.manager.ManagerStatus;
 import org.sparecycles.client.policy.ActivityMode;
 import org.sparecycles.client.ui.events.EventLogView;
 import org.sparecycles.client.ui.prefs.PreferencesDialog;
+import org.sparecycles.client.ui.projects.LoginDialog;
 import org.sparecycles.client.ui.projects.ProjectsView;
 import org.sparecycles.client.ui.stats.StatisticsView;
 import org.sparecycles.client.ui.tasks.TasksView;
@@ -49,6 +50,7 @@ public final class MainWindow {
     private final ChoiceBox<ActivityMode> activity = new ChoiceBox<>();
     private final Timeline refresh;
     private boolean updatingActivity;
+    private final java.util.Set<String> asking = new java.util.HashSet<>();
 
     public MainWindow(ClientManager manager, Stage stage, Theme theme) {
         this.manager = manager;
@@ -184,11 +186,24 @@ public final class MainWindow {
         updatingActivity = false;
         hold.getStyleClass().setAll("label", s.hold() == null ? "ok-label" : "hold-label");
         hold.setText(holdText(s));
+        askPasswords(s);
         tasks.refresh(s);
         projects.refresh(s);
         transfers.refresh(s);
         statistics.refresh(s);
         eventLog.refresh();
+    }
+
+    /** Opens one log-in dialog per attachment whose saved log-in the server refused. */
+    private void askPasswords(ManagerStatus s) {
+        for (ManagerStatus.Project p : s.projects()) {
+            String id = p.settings().id();
+            if (p.loginNeeded() == null) {
+                asking.remove(id);
+            } else if (asking.add(id)) {
+                new LoginDialog(manager, p, stage, theme).stage().show();
+            }
+        }
     }
 
     static String holdText(ManagerStatus s) {

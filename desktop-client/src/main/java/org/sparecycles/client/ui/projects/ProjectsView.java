@@ -121,8 +121,10 @@ public final class ProjectsView {
                 .filter(t -> !t.state().equals("REPORTED") && !t.state().equals("ABORTED")).count();
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Detach from " + p.settings().title() + "? "
                 + (inProgress == 0 ? "No work is in progress."
-                : inProgress + " task(s) in progress will be abandoned: their work is lost, and the project sends them"
-                + " to other volunteers after their deadlines.")
+                : inProgress + " task(s) not yet reported: finished results are reported now; unfinished tasks are"
+                + " given up (their work on this computer is lost) and reported as given up, so the project sends"
+                + " them to other volunteers at once. If the server cannot be reached, they are abandoned and sent"
+                + " to others after their deadlines.")
                 + " Your credit stays on the server.", ButtonType.OK, ButtonType.CANCEL);
         confirm.setHeaderText("Detach from this project?");
         confirm.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> Background.run(new Task<Void>() {
