@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.db.Database;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
@@ -25,21 +23,10 @@ import org.sparecycles.workunits.protocol.RedundancyPolicy;
  * again on the same port and data dir. The batch completes, equal to a local run; no result is lost or counted
  * twice, and the credit totals of hosts and accounts equal the sum of the grants.
  */
-class KilledServerTest {
+class KilledServerTest extends EndToEndTest {
     private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png", "coins.png", "cell.png",
             "blobs_original_indexed.png");
     private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "bright", "min_area", "10");
-
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     @Test
     void serverKilledMidBatchLosesNothingAndCountsNothingTwice() throws Exception {
@@ -50,7 +37,7 @@ class KilledServerTest {
         ServerProcess.run(tmp.resolve("user-add.out"), "user", "add", "--email", "researcher@e2e.test",
                 "--password", "researcher-password", "--researcher", "--data-dir", data.toString());
         ServerProcess server = ServerProcess.start(data, config);
-        open.add(server);
+        closeAfter(server);
         Researcher researcher = Researcher.logIn(server.uri(), "researcher@e2e.test", "researcher-password");
         long project = researcher.createProject("Crashing server").id();
         BatchStatus batch = researcher.submit(project, SAMPLES, PARAMETERS, new RedundancyPolicy(2, 2, 3, 6, 3600), 1);
@@ -59,7 +46,7 @@ class KilledServerTest {
         for (int i = 1; i <= 3; i++) {
             ClientProcess c = ClientProcess.start(server.uri(), "v" + i + "@e2e.test", tmp.resolve("v" + i),
                     "--task-delay-ms=400", "--max-backoff-seconds=2");
-            open.add(c);
+            closeAfter(c);
             clients.add(c);
         }
         Await.until(() -> succeeded(researcher.status(batch.id())) >= 2, Duration.ofMinutes(2),

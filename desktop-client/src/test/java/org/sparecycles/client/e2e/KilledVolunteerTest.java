@@ -6,45 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.ProjectServer;
-import org.sparecycles.server.accounts.Role;
-import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
 
 /** A volunteer killed with kill -9 in the middle of a task resumes from its checkpoint after a restart. */
-class KilledVolunteerTest {
+class KilledVolunteerTest extends EndToEndTest {
     private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png", "coins.png", "cell.png");
     private static final Map<String, String> PARAMETERS = Map.of("sigma", "2", "polarity", "bright", "min_area", "50");
     private static final Pattern RESUMED = Pattern.compile("resumed result (\\d+) from checkpoint after (\\d+) of (\\d+) files");
 
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
     @Test
     void volunteerKilledMidTaskResumesFromItsCheckpointAndTheBatchCompletes() throws Exception {
-        ProjectServer server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(tmp.resolve("server"))
-                .backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1).build());
-        open.add(server);
-        server.accounts().create("researcher@e2e.test", "researcher-password", "Researcher", Set.of(Role.RESEARCHER));
-        Researcher researcher = Researcher.logIn(server.baseUri(), "researcher@e2e.test", "researcher-password");
+        ProjectServer server = startServer();
+        Researcher researcher = researcherOn(server);
         long project = researcher.createProject("Crashes").id();
         BatchStatus batch = researcher.submit(project, SAMPLES, PARAMETERS, new RedundancyPolicy(1, 1, 3, 3, 3600),
                 SAMPLES.size());
@@ -52,7 +32,7 @@ class KilledVolunteerTest {
 
         ClientProcess client = ClientProcess.start(server.baseUri(), "crashy@e2e.test", tmp.resolve("client"),
                 "--task-delay-ms=1500");
-        open.add(client);
+        closeAfter(client);
         Path checkpointed = tmp.resolve("client");
         Await.until(() -> CheckpointProbe.filesDone(checkpointed) >= 1, Duration.ofMinutes(2),
                 () -> "no checkpoint was written:\n" + client.tail());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,12 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.ProjectServer;
-import org.sparecycles.server.accounts.Role;
-import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
 
@@ -32,7 +27,7 @@ import org.sparecycles.workunits.protocol.RedundancyPolicy;
  * colluding accounts per work unit cannot win (the collusion limit is {@code floor(min_quorum / 2)}, see
  * docs/trust.md). The merged batch must equal a local run of the app and no hostile account may earn credit.
  */
-class MaliciousVolunteersTest {
+class MaliciousVolunteersTest extends EndToEndTest {
     private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png", "coins.png", "cell.png");
     private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "bright", "min_area", "10");
     private static final Map<String, String> HOSTILE = new LinkedHashMap<>();
@@ -44,24 +39,10 @@ class MaliciousVolunteersTest {
         HOSTILE.put("random@e2e.test", "randomly-wrong");
     }
 
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
     @Test
     void hostileThirdLeavesNoWrongRowAndEarnsNoCredit() throws Exception {
-        ProjectServer server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(tmp.resolve("server"))
-                .backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1).build());
-        open.add(server);
-        server.accounts().create("researcher@e2e.test", "researcher-password", "Researcher", Set.of(Role.RESEARCHER));
-        Researcher researcher = Researcher.logIn(server.baseUri(), "researcher@e2e.test", "researcher-password");
+        ProjectServer server = startServer();
+        Researcher researcher = researcherOn(server);
         long project = researcher.createProject("Hostile").id();
         BatchStatus batch = researcher.submit(project, SAMPLES, PARAMETERS, new RedundancyPolicy(5, 5, 6, 12, 3600), 1);
 
@@ -70,7 +51,7 @@ class MaliciousVolunteersTest {
         for (Map.Entry<String, String> h : HOSTILE.entrySet()) {
             ClientProcess c = ClientProcess.start(server.baseUri(), h.getKey(), tmp.resolve(h.getKey()),
                     "--fault-injection=" + h.getValue());
-            open.add(c);
+            closeAfter(c);
             clients.add(c);
             Await.until(() -> rows(server, batch.id()).containsKey(h.getKey()), Duration.ofMinutes(1),
                     () -> h.getKey() + " never got work:\n" + c.tail());
@@ -78,7 +59,7 @@ class MaliciousVolunteersTest {
         for (int i = 1; i <= 8; i++) {
             ClientProcess c = ClientProcess.start(server.baseUri(), "honest" + i + "@e2e.test",
                     tmp.resolve("honest" + i));
-            open.add(c);
+            closeAfter(c);
             clients.add(c);
         }
 

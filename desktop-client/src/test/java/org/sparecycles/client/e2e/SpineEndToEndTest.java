@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.ProjectServer;
-import org.sparecycles.server.accounts.Role;
-import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
 
@@ -28,28 +23,14 @@ import org.sparecycles.workunits.protocol.RedundancyPolicy;
  * The spine end to end: a real server on port 0 with real H2 files, three real headless clients in their own
  * JVMs running real worker processes on real images, one of them faulty.
  */
-class SpineEndToEndTest {
+class SpineEndToEndTest extends EndToEndTest {
     private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png", "blobs_original_indexed.png");
     private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
 
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
     @Test
     void batchIsMergedFromQuorumAndFaultyVolunteerIsInvalidAndUncredited() throws Exception {
-        ProjectServer server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(tmp.resolve("server"))
-                .backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1).schedulerIdleDelaySeconds(1).build());
-        open.add(server);
-        server.accounts().create("researcher@e2e.test", "researcher-password", "Researcher", Set.of(Role.RESEARCHER));
-        Researcher researcher = Researcher.logIn(server.baseUri(), "researcher@e2e.test", "researcher-password");
+        ProjectServer server = startServer();
+        Researcher researcher = researcherOn(server);
         long project = researcher.createProject("Blobs").id();
         BatchStatus batch = researcher.submit(project, SAMPLES, PARAMETERS, RedundancyPolicy.DEFAULT, 1);
         assertEquals(3, batch.workUnits());
@@ -57,12 +38,13 @@ class SpineEndToEndTest {
         // The faulty volunteer starts first and must hold work before the honest ones join, so it is tested.
         ClientProcess faulty = ClientProcess.start(server.baseUri(), "faulty@e2e.test", tmp.resolve("c3"),
                 "--fault-injection=wrong-results");
-        open.add(faulty);
+        closeAfter(faulty);
         Await.until(() -> results(server, batch.id()).containsKey("faulty@e2e.test"), Duration.ofMinutes(1),
                 () -> "the faulty volunteer never got work:\n" + faulty.tail());
         ClientProcess honest1 = ClientProcess.start(server.baseUri(), "honest1@e2e.test", tmp.resolve("c1"));
         ClientProcess honest2 = ClientProcess.start(server.baseUri(), "honest2@e2e.test", tmp.resolve("c2"));
-        open.addAll(List.of(honest1, honest2));
+        closeAfter(honest1);
+        closeAfter(honest2);
 
         BatchStatus done = researcher.awaitDone(batch.id(), Duration.ofMinutes(4), honest1, honest2, faulty);
         assertEquals("DONE", done.state(), done::toString);

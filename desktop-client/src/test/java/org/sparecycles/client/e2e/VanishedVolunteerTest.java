@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.ProjectServer;
-import org.sparecycles.server.accounts.Role;
-import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.protocol.AccountSession;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
@@ -27,30 +20,15 @@ import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
 
 /** A volunteer takes work and is never heard from again: the deadline passes (clock moved) and others finish. */
-class VanishedVolunteerTest {
+class VanishedVolunteerTest extends EndToEndTest {
     private static final List<String> SAMPLES = List.of("blobs.png", "dotblot.png");
     private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
-
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     @Test
     void resultsOfAVanishedHostAreReissuedAfterTheDeadlineAndTheBatchCompletes() throws Exception {
         MutableClock clock = new MutableClock();
-        ProjectServer server = ProjectServer.start(ServerConfig.builder().port(0).dataDir(tmp.resolve("server"))
-                .clock(clock).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1)
-                .schedulerIdleDelaySeconds(1).build());
-        open.add(server);
-        server.accounts().create("researcher@e2e.test", "researcher-password", "Researcher", Set.of(Role.RESEARCHER));
-        Researcher researcher = Researcher.logIn(server.baseUri(), "researcher@e2e.test", "researcher-password");
+        ProjectServer server = startServer(clock);
+        Researcher researcher = researcherOn(server);
         long project = researcher.createProject("Deadlines").id();
         RedundancyPolicy policy = new RedundancyPolicy(2, 2, 3, 6, 3600);
         BatchStatus batch = researcher.submit(project, SAMPLES, PARAMETERS, policy, 1);
@@ -75,7 +53,8 @@ class VanishedVolunteerTest {
 
         ClientProcess a = ClientProcess.start(server.baseUri(), "a@e2e.test", tmp.resolve("a"));
         ClientProcess b = ClientProcess.start(server.baseUri(), "b@e2e.test", tmp.resolve("b"));
-        open.addAll(List.of(a, b));
+        closeAfter(a);
+        closeAfter(b);
         BatchStatus done = researcher.awaitDone(batch.id(), Duration.ofMinutes(3), a, b);
         assertEquals("DONE", done.state(), done::toString);
 
