@@ -63,6 +63,8 @@ class DemoJobTest {
         assertEquals(3, volunteers, "a summary line per volunteer:\n" + text);
         assertEquals(6, valid, text);
         assertTrue(text.contains("Server: http://127.0.0.1:"), text);
+        assertTrue(text.contains("log in as researcher@demo.sparecycles.local / demo-researcher-password"), text);
+        assertTrue(text.contains("or as admin@demo.sparecycles.local / demo-admin-password (admin)"), text);
 
         List<JsonNode> local = LocalAppRun.perFile(tmp.resolve("local"), PARAMETERS, SAMPLES);
         JsonNode merged = CanonicalJson.read(Files.readAllBytes(out.resolve("results.json"))).get("files");
