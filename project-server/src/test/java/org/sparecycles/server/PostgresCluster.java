@@ -102,7 +102,9 @@ final class PostgresCluster {
                 throw new IOException("postgres exited: " + Files.readString(dir.resolve("postgres.log")));
             }
             try (Connection c = DriverManager.getConnection(cluster.url("postgres"))) {
-                return cluster;
+                if (c.isValid(5)) {
+                    return cluster;
+                }
             } catch (SQLException e) {
                 last = e;
             }

@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
             console.println();
             console.print(DemoSummary.of(server.dataSource(), done, crowd.emails()).render(url, out.toAbsolutePath()));
             if (!exitWhenDone) {
-                crowd.close();
+                crowd.stop(); // the batch is merged: only the server keeps running
                 console.println("Serving at " + url + " until Ctrl-C.");
                 awaitInterrupt();
             }

@@ -118,6 +118,11 @@ final class VolunteerLauncher {
 
         @Override
         public void close() {
+            stop();
+        }
+
+        /** Stops every volunteer (asking first, then forcing); they resume from checkpoints if started again. */
+        void stop() {
             all.forEach(v -> v.process().destroy());
             for (Volunteer v : all) {
                 try {
