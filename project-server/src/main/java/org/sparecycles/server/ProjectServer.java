@@ -76,12 +76,12 @@ public final class ProjectServer implements AutoCloseable {
         this.files = files;
         Jdbc jdbc = database.jdbc();
         var clock = config.clock();
-        this.accounts = new Accounts(jdbc, clock);
+        this.accounts = new Accounts(jdbc, clock, java.time.Duration.ofDays(config.authenticatorIdleDays()));
         this.projects = new Projects(jdbc, clock, config.apps(), config.memoryBoundBytes());
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
-        this.background = new BackgroundPasses(new Transitioner(jdbc, clock),
+        this.background = new BackgroundPasses(new Transitioner(jdbc, clock, trust),
                 new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock,
                 new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)));
         Hosts hosts = new Hosts(jdbc, clock);

@@ -83,6 +83,27 @@ class BadInputTest {
     }
 
     @Test
+    void authenticatorUnusedForLongerThanTheIdleTimeIsRefusedWith401() {
+        t = TestServer.start(tmp.resolve("data"), b -> b.authenticatorIdleDays(30));
+        Api volunteer = t.volunteer();
+        assertEquals(200, volunteer.get("/api/v1/accounts/me").status());
+        t.clock.advance(java.time.Duration.ofDays(29));
+        assertEquals(200, volunteer.get("/api/v1/accounts/me").status(), "used within 30 days");
+        t.clock.advance(java.time.Duration.ofDays(29));
+        assertEquals(200, volunteer.get("/api/v1/accounts/me").status(), "each use starts the 30 days again");
+
+        t.clock.advance(java.time.Duration.ofDays(30).plusMinutes(1));
+
+        Api.Response expired = volunteer.get("/api/v1/accounts/me");
+        assertEquals(401, expired.status(), expired::text);
+        assertEquals("authenticator_expired", expired.error().error());
+        assertTrue(expired.error().detail().contains("not used for 30 days"), expired.error().detail());
+        Api.Response again = volunteer.post("/api/v1/hosts", "{}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, again.status(), "an expired authenticator is deleted: " + again.text());
+        assertEquals(0, t.count("SELECT COUNT(*) FROM authenticators WHERE last_used_at < created_at"));
+    }
+
+    @Test
     void sqlMetacharactersInTextFieldsAreStoredAsText() {
         server();
         String evil = "x'); DROP TABLE results; -- \" OR 1=1 --";

@@ -152,4 +152,31 @@ class TrustTest {
         t.clock.advance(Duration.ofDays(1));
         assertEquals(1, t.fetch(v.api(), v.host(), 1e6).size(), "a new day, the halved quota");
     }
+
+    @Test
+    void missedDeadlineCountsAsAnErrorAgainstTrustAndQuota() throws Exception {
+        t = TestServer.start(tmp.resolve("data"), b -> b.trustedAfter(2).spotCheckPercent(0).dailyQuota(4, 8));
+        Api researcher = t.researcher();
+        long project = t.project(researcher);
+        t.submit(researcher, project, new RedundancyPolicy(1, 1, 5, 8, 3600), 1, FIVE);
+        Volunteer v = volunteer();
+        for (int i = 0; i < 2; i++) {
+            Assignment a = v.fetchOne(t);
+            v.complete(t, a, RIGHT);
+            t.server.runBackgroundPassNow();
+        }
+        assertEquals(2, t.count("SELECT consecutive_valid FROM host_app_trust WHERE host_id = ?", v.host()));
+        assertEquals(6, t.count("SELECT daily_quota FROM host_app_trust WHERE host_id = ?", v.host()));
+        v.fetchOne(t); // never answered
+
+        t.clock.advance(Duration.ofSeconds(3601));
+        t.server.runBackgroundPassNow();
+
+        assertEquals(1, t.count("SELECT COUNT(*) FROM results WHERE host_id = ? AND outcome = 'NO_REPLY'", v.host()));
+        assertEquals(0, t.count("SELECT consecutive_valid FROM host_app_trust WHERE host_id = ?", v.host()),
+                "trust is reset");
+        assertEquals(1, t.count("SELECT error_results FROM host_app_trust WHERE host_id = ?", v.host()));
+        assertEquals(3, t.count("SELECT daily_quota FROM host_app_trust WHERE host_id = ?", v.host()),
+                "the quota is halved");
+    }
 }

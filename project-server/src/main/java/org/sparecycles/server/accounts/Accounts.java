@@ -32,15 +32,25 @@ public final class Accounts {
     static final int MIN_PASSWORD_LENGTH = 8;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** An authenticator's last use is written at most this often. */
+    private static final Duration LAST_USE_PRECISION = Duration.ofHours(1);
 
     private final Jdbc jdbc;
     private final Clock clock;
     private final LoginThrottle throttle;
+    private final Duration authenticatorIdle;
 
+    /** Accounts whose authenticators never expire. */
     public Accounts(Jdbc jdbc, Clock clock) {
+        this(jdbc, clock, Duration.ZERO);
+    }
+
+    /** @param authenticatorIdle how long an authenticator may go unused before it expires; zero: never */
+    public Accounts(Jdbc jdbc, Clock clock, Duration authenticatorIdle) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.throttle = new LoginThrottle(clock);
+        this.authenticatorIdle = authenticatorIdle;
     }
 
     /**
@@ -90,9 +100,9 @@ public final class Accounts {
         byte[] token = new byte[32];
         RANDOM.nextBytes(token);
         String authenticator = HexFormat.of().formatHex(token);
-        jdbc.update("INSERT INTO authenticators (token_sha256, account_id, created_at) VALUES (?, ?, ?)",
-                Sha256.hex(authenticator.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), accountId,
-                clock.instant());
+        Instant now = clock.instant();
+        jdbc.update("INSERT INTO authenticators (token_sha256, account_id, created_at, last_used_at) VALUES (?, ?, ?, ?)",
+                Sha256.hex(authenticator.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), accountId, now, now);
         return authenticator;
     }
 
@@ -150,20 +160,35 @@ public final class Accounts {
         return (Long) row.get()[0];
     }
 
-    /** The account an authenticator belongs to, if it is known. */
+    /**
+     * The account an authenticator belongs to, if it is known. An authenticator unused for longer than the
+     * configured idle time is deleted and refused; using one records the time (at most once an hour).
+     *
+     * @throws UnauthenticatedException {@code authenticator_expired} when it has just expired
+     */
     public Optional<Caller> authenticate(String authenticator) {
         if (authenticator == null || authenticator.isBlank()) {
             return Optional.empty();
         }
         String hash = Sha256.hex(authenticator.trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        return jdbc.withConnection(c -> {
-            Optional<Long> id = Jdbc.queryOne(c, "SELECT account_id FROM authenticators WHERE token_sha256 = ?",
-                    rs -> rs.getLong(1), hash);
-            if (id.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(caller(c, id.get()));
-        });
+        Instant now = clock.instant();
+        Optional<Object[]> row = jdbc.withConnection(c -> Jdbc.queryOne(c,
+                "SELECT account_id, last_used_at FROM authenticators WHERE token_sha256 = ?",
+                rs -> new Object[] {rs.getLong(1), Jdbc.instant(rs, "last_used_at")}, hash));
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = (Long) row.get()[0];
+        Instant lastUsed = (Instant) row.get()[1];
+        if (!authenticatorIdle.isZero() && lastUsed != null && now.isAfter(lastUsed.plus(authenticatorIdle))) {
+            jdbc.update("DELETE FROM authenticators WHERE token_sha256 = ?", hash);
+            throw new UnauthenticatedException("authenticator_expired", "this authenticator was not used for "
+                    + authenticatorIdle.toDays() + " days and has expired; log in again");
+        }
+        if (lastUsed == null || now.isAfter(lastUsed.plus(LAST_USE_PRECISION))) {
+            jdbc.update("UPDATE authenticators SET last_used_at = ? WHERE token_sha256 = ?", now, hash);
+        }
+        return jdbc.withConnection(c -> Optional.of(caller(c, id)));
     }
 
     /** The id of the account with this e-mail address (compared case-insensitively), if there is one. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.trust.HostTrust;
 
 /**
  * The lifecycle daemon: turns results past their deadline into NO_REPLY, and for each flagged work unit
@@ -21,22 +22,35 @@ public final class Transitioner {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    private final HostTrust trust;
 
+    /** A transitioner whose missed deadlines do not touch host trust (tools and tests). */
     public Transitioner(Jdbc jdbc, Clock clock) {
+        this(jdbc, clock, null);
+    }
+
+    /** @param trust told of every missed deadline, which counts as the host's error (may be null) */
+    public Transitioner(Jdbc jdbc, Clock clock, HostTrust trust) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.trust = trust;
     }
 
     /** One pass: expire deadlines, then transition every flagged work unit. Returns how many it looked at. */
     public int runPass() {
         Instant now = clock.instant();
-        List<long[]> expired = jdbc.query("SELECT id, work_unit_id FROM results WHERE server_state = 'IN_PROGRESS'"
-                + " AND deadline < ? ORDER BY id", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now);
+        List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
+                + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY id",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
         for (long[] r : expired) {
             jdbc.inTransaction(c -> {
                 if (ResultTransitions.timedOut(c, r[0], now)) {
                     WorkUnitTransitions.flag(c, r[1]);
                     LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
+                    if (trust != null && r[2] > 0) { // as BOINC: no reply is an error for the host's quota
+                        trust.error(c, r[2], Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b"
+                                + " ON b.id = w.batch_id WHERE w.id = ?", rs -> rs.getString(1), r[1]).orElse(""));
+                    }
                 }
                 return null;
             });
