@@ -63,7 +63,15 @@ public final class Assimilator {
                 problem = "canonical output lists " + fileResults.size() + " files, the work unit has " + inputs.size();
             } else {
                 for (JsonNode entry : fileResults) {
-                    perFile.add(files.put(CanonicalJson.write(entry)).sha256());
+                    try {
+                        perFile.add(files.put(CanonicalJson.write(entry)).sha256());
+                    } catch (IOException e) {
+                        // the store cannot take it now (e.g. the disk is full): not the work unit's fault, so it
+                        // stays VALIDATING and the next pass tries again
+                        LOG.warn("work unit {}: cannot store its merged results ({}); trying again at the next pass",
+                                wu, e.getMessage());
+                        return;
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {

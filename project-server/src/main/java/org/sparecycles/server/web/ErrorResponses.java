@@ -63,6 +63,15 @@ public final class ErrorResponses {
         } else if (t instanceof RequestTooBigException || t instanceof MultiPartParserDefinition.FileTooLargeException) {
             status = 413;
             body = new ApiError("too_large", "the request body is larger than allowed: " + t.getMessage());
+        } else if (diskFull(t) != null) {
+            status = 507;
+            LOG.error("{} {}: the disk is full: {}", exchange.getRequestMethod(), exchange.getRequestPath(),
+                    diskFull(t).getMessage());
+            body = new ApiError("insufficient_storage", "the server's disk is full (" + diskFull(t).getMessage()
+                    + "); nothing was stored, try again later");
+            if (!exchange.isResponseStarted()) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, 60);
+            }
         } else {
             status = 500;
             LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), t);
@@ -75,6 +84,18 @@ public final class ErrorResponses {
             return;
         }
         write(exchange, status, body);
+    }
+
+    /** The I/O error in the cause chain that says the disk is full (Linux, macOS, Windows wording), or null. */
+    static java.io.IOException diskFull(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException io && io.getMessage() != null
+                    && (io.getMessage().contains("No space left on device")
+                    || io.getMessage().contains("not enough space on the disk"))) {
+                return io;
+            }
+        }
+        return null;
     }
 
     /** "malformed JSON at line L, column C: what" without Jackson's source excerpts. */
