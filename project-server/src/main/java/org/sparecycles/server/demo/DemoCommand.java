@@ -94,9 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .schedulerRequestDelaySeconds(1)
                 .schedulerIdleDelaySeconds(2)
                 .build();
-        try (ProjectServer server = ProjectServer.start(config);
-             VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), dataDir.resolve("volunteers"),
-                     volunteers, faulty)) {
+        try (ProjectServer server = ProjectServer.start(config)) {
             String url = server.baseUri().toString();
             console.println("SpareCycles demo server at " + url + " (data in " + dataDir.toAbsolutePath() + ")");
             BatchStatus batch = submitSampleBatch(server);
@@ -108,17 +106,23 @@ public final class DemoCommand implements Callable<Integer> {
             console.println("Submitted batch " + batch.id() + ": " + batch.files() + " sample images, "
                     + batch.workUnits() + " work units, app " + batch.app() + " " + batch.appVersion() + " "
                     + batch.parameters());
-            console.println("Started " + volunteers + " local volunteers" + (faulty > 0 ? " (" + faulty
-                    + " faulty)" : "") + "; their logs are in " + crowd.logDir().toAbsolutePath());
-            BatchStatus done = new ProgressLine(console).follow(() -> server.batches().status(batch.id()),
-                    Duration.ofMinutes(timeoutMinutes), crowd::checkAlive);
-            writeResults(server, done.id());
-            console.println();
-            console.print(DemoSummary.of(server.dataSource(), done, crowd.emails()).render(url, out.toAbsolutePath()));
-            if (!exitWhenDone) {
-                crowd.stop(); // the batch is merged: only the server keeps running
-                console.println("Serving at " + url + " until Ctrl-C.");
-                awaitInterrupt();
+            // the faulty volunteers start first and get work before the honest ones ask, so that validation
+            // really meets their wrong answers (otherwise the honest ones may take the whole small batch)
+            try (VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), dataDir.resolve("volunteers"),
+                    volunteers, faulty, () -> awaitFaultyAtWork(server, faulty))) {
+                console.println("Started " + volunteers + " local volunteers" + (faulty > 0 ? " (" + faulty
+                        + " faulty, started first)" : "") + "; their logs are in " + crowd.logDir().toAbsolutePath());
+                BatchStatus done = new ProgressLine(console).follow(() -> server.batches().status(batch.id()),
+                        Duration.ofMinutes(timeoutMinutes), crowd::checkAlive);
+                writeResults(server, done.id());
+                console.println();
+                console.print(DemoSummary.of(server.dataSource(), done, crowd.emails()).render(url,
+                        out.toAbsolutePath()));
+                if (!exitWhenDone) {
+                    crowd.stop(); // the batch is merged: only the server keeps running
+                    console.println("Serving at " + url + " until Ctrl-C.");
+                    awaitInterrupt();
+                }
             }
         } catch (ProgressLine.NotDoneException e) {
             System.err.println("demo: " + e.getMessage());
@@ -142,6 +146,27 @@ public final class DemoCommand implements Callable<Integer> {
         return server.batches().submit(researcher, project.id(), "Sample batch", "particle-count", SAMPLE_PARAMETERS,
                 RedundancyPolicy.DEFAULT, 1, SAMPLE_BATCH.stream()
                         .map(n -> new org.sparecycles.workunits.app.InputFile(n, SampleImages.bytes(n))).toList());
+    }
+
+    /** Waits (at most a minute) until {@code faulty} accounts hold results, i.e. every faulty volunteer got work. */
+    private static void awaitFaultyAtWork(ProjectServer server, int faulty) {
+        long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try (java.sql.Connection c = server.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT COUNT(DISTINCT account_id) FROM results WHERE account_id IS NOT NULL")) {
+            while (System.nanoTime() < end) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) >= faulty) {
+                        return;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the demo database", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void writeResults(ProjectServer server, long batchId) throws IOException {

@@ -61,11 +61,17 @@ final class VolunteerLauncher {
         }
     }
 
-    /** Starts {@code count} volunteers, the first {@code faulty} of them returning wrong answers. */
-    Volunteers start(URI server, Path baseDir, int count, int faulty) throws IOException {
+    /**
+     * Starts {@code count} volunteers, the first {@code faulty} of them returning wrong answers; runs
+     * {@code afterFaulty} between starting those and the honest ones (when there are both).
+     */
+    Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty) throws IOException {
         Files.createDirectories(baseDir);
         List<Volunteer> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
+            if (i == faulty + 1 && faulty > 0) {
+                afterFaulty.run();
+            }
             String name = "volunteer-" + i;
             List<String> command = new ArrayList<>(javaAndClasspath.subList(0, 1));
             command.add("-Xmx96m");
