@@ -10,9 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.AccountCredit;
 import org.sparecycles.workunits.protocol.AccountSession;
@@ -42,10 +46,31 @@ public final class ServerApi {
     private final ObjectMapper mapper = Json.mapper();
     private volatile String authenticator;
 
-    /** @param server base URL without {@code /api/v1} and without a trailing slash */
+    /**
+     * @param server base URL without {@code /api/v1} and without a trailing slash
+     */
     public ServerApi(URI server) {
-        this(server, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build());
+        this(server, client(server));
+    }
+
+    /**
+     * An {@code http://} server gets a TLS context that trusts nobody: the JDK's default one parses the whole CA
+     * store (about 3 MB of an idle client's memory) for connections that never use TLS. Such a server can therefore
+     * not redirect to {@code https://}; attach by the {@code https://} URL instead.
+     */
+    private static HttpClient client(URI server) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+        if ("http".equalsIgnoreCase(server.getScheme())) {
+            try {
+                SSLContext none = SSLContext.getInstance("TLS");
+                none.init(new KeyManager[0], new TrustManager[0], null);
+                builder.sslContext(none);
+            } catch (GeneralSecurityException e) {
+                // keep the default context
+            }
+        }
+        return builder.build();
     }
 
     ServerApi(URI server, HttpClient http) {
