@@ -5,8 +5,13 @@ package org.sparecycles.client.engine;
  * {@code minBufferSeconds} of estimated work on hand. Pure.
  */
 final class WorkFetchPolicy {
-    /** Estimate for one task before the server has told us anything. */
-    static final double DEFAULT_TASK_SECONDS = 60;
+    /**
+     * Estimate for one task before the server has told us anything: small on purpose. The server hands out tasks
+     * until their own estimates cover the seconds asked for, so a first request priced at a guessed minute per
+     * task took dozens of short tasks at once; at a second per task it takes at most what the slots lack (often
+     * fewer, and the next request, priced with the server's estimate, fills the rest).
+     */
+    static final double DEFAULT_TASK_SECONDS = 1;
 
     private WorkFetchPolicy() {
     }

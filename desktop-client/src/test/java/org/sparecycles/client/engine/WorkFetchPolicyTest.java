@@ -12,7 +12,7 @@ class WorkFetchPolicyTest {
             "1, 10, 1, 1, 0, 10, 10",
             "2, 20, 1, 1, 0, 10, 0",    // full: ask for none
             "5, 50, 2, 1, 0, 10, 0",
-            "0, 0, 2, 0, 0, 0, 120",    // no estimate yet: the default per task
+            "0, 0, 2, 0, 0, 0, 2",      // no estimate yet: a second per task, so short tasks are not over-fetched
             "3, 30, 2, 1, 100, 10, 70", // the minimum buffer asks for more
             "0, 0, 4, 1, 30, 10, 50"})
     void asksForWhatTheBufferLacks(int queued, double queuedSeconds, int slots, int extra, double minBuffer,
