@@ -1,5 +1,6 @@
 package org.sparecycles.client.ui.prefs;
 
+import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.TextStyle;
@@ -25,6 +26,7 @@ import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
+import org.sparecycles.client.autostart.LoginStart;
 import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.prefs.Preferences;
 import org.sparecycles.client.ui.Background;
@@ -85,6 +87,7 @@ public final class PreferencesDialog {
         Label lookLabel = new Label("_Look:");
         lookLabel.setLabelFor(look);
         g.addRow(row++, lookLabel, look);
+        g.add(loginStart(), 0, row++, 3, 1);
         g.add(whileInUse, 0, row++, 3, 1);
         g.addRow(row++, new Label("In use means input within (minutes):"), idleMinutes);
         g.addRow(row++, new Label(""), new Label("In use"), new Label("Not in use"));
@@ -126,6 +129,23 @@ public final class PreferencesDialog {
         });
         stage.setScene(scene);
         show(manager.preferences());
+    }
+
+    /** "Start at log-in" applies at once, like the look: it is the autostart entry, not a computing preference. */
+    private CheckBox loginStart() {
+        LoginStart start = LoginStart.forThisUser();
+        CheckBox box = new CheckBox("Start SpareCycles when I log _in");
+        box.setId("startAtLogin");
+        box.setSelected(start.enabled());
+        box.setDisable(!start.supported());
+        box.selectedProperty().addListener((o, before, on) -> {
+            try {
+                start.setEnabled(on);
+            } catch (IOException e) {
+                error.setText("Start at log-in not changed: " + e.getMessage());
+            }
+        });
+        return box;
     }
 
     public Stage stage() {
