@@ -1,9 +1,13 @@
 package org.sparecycles.server.scheduler;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import org.sparecycles.server.db.Jdbc;
 
 /**
@@ -12,6 +16,11 @@ import org.sparecycles.server.db.Jdbc;
  * found nothing it could send; a cursor makes successive refills move through the table and wrap around. The
  * database stays the truth: a result is only sent by a guarded claim, entries that lost a claim race or are no
  * longer wanted are dropped, and after a restart the queue refills from scratch. Thread-safe.
+ *
+ * <p>Concurrent scheduler requests {@link #take} candidates exclusively: a candidate being claimed by one request
+ * is out of the queue (and kept out of refills) until that request {@link #remove}s it (sent, or no longer
+ * wanted) or {@link #release}s it (not for this host). So requests do not all queue up on the row lock of the
+ * same first work unit.
  */
 final class DispatchQueue {
     static final int CAPACITY = 2000;
@@ -23,23 +32,54 @@ final class DispatchQueue {
 
     private final Jdbc jdbc;
     private final Map<Long, Candidate> entries = new LinkedHashMap<>();
+    private final Map<Long, Candidate> inFlight = new HashMap<>();
     private long cursor;
 
     DispatchQueue(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** The candidates in queue order, refilling first when the queue is low. */
-    synchronized List<Candidate> snapshot() {
+        return new ArrayList<>(entries.values());
+    }
+
+    /**
+     * Takes the first candidate that is usable, refilling first when the queue is low; it stays out of the queue
+     * until {@link #remove} or {@link #release}.
+     */
+    synchronized Optional<Candidate> take(Predicate<Candidate> usable) {
         if (entries.size() < LOW_WATER) {
             refill();
         }
-        return new ArrayList<>(entries.values());
+        for (Iterator<Candidate> it = entries.values().iterator(); it.hasNext(); ) {
+            Candidate c = it.next();
+            if (usable.test(c)) {
+                it.remove();
+                inFlight.put(c.resultId(), c);
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The smallest work unit id among the queued candidates (refilling first when low); MAX_VALUE when empty. */
+    synchronized long firstWorkUnitId() {
+        if (entries.size() < LOW_WATER) {
+            refill();
+        }
+        return entries.values().stream().mapToLong(Candidate::workUnitId).min().orElse(Long.MAX_VALUE);
+    }
+
+    /** Puts a taken candidate back (this host could not have it), unless it was removed meanwhile. */
+    synchronized void release(Candidate candidate) {
+        if (inFlight.remove(candidate.resultId()) != null) {
+            entries.putIfAbsent(candidate.resultId(), candidate);
+        }
     }
 
     /** Forgets a result: sent, or no longer unsent. */
     synchronized void remove(long resultId) {
         entries.remove(resultId);
+        inFlight.remove(resultId);
     }
 
     synchronized int size() {
@@ -57,7 +97,9 @@ final class DispatchQueue {
                 + " WHERE r.server_state = 'UNSENT' AND r.id > ? ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
                 rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)), cursor);
         for (Candidate c : loaded) {
-            entries.putIfAbsent(c.resultId(), c);
+            if (!inFlight.containsKey(c.resultId())) {
+                entries.putIfAbsent(c.resultId(), c);
+            }
             cursor = c.resultId();
         }
         if (loaded.size() < room) {

@@ -188,45 +188,50 @@ public final class Scheduler {
         return out;
     }
 
-    /** Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. */
+    /**
+     * Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. Candidates are taken
+     * from the queue one at a time, exclusively, so concurrent requests claim different work units.
+     */
     private List<Assignment> dispatch(Hosts.Host host, double workSeconds, Set<Long> projects, Instant now) {
         List<Assignment> out = new ArrayList<>();
+        List<DispatchQueue.Candidate> notForThisHost = new ArrayList<>();
         double total = 0;
-        boolean retried = false;
-        while (true) {
-            List<DispatchQueue.Candidate> candidates = queue.snapshot();
-            Set<Long> held = heldWorkUnits(host, candidates);
-            for (DispatchQueue.Candidate candidate : candidates) {
-                if (out.size() >= MAX_ASSIGNMENTS || total >= workSeconds) {
-                    return out;
-                }
-                if (!projects.isEmpty() && !projects.contains(candidate.projectId())) {
+        boolean refilled = false;
+        Set<Long> held = heldWorkUnits(host, queue.firstWorkUnitId());
+        try {
+            while (out.size() < MAX_ASSIGNMENTS && total < workSeconds) {
+                Optional<DispatchQueue.Candidate> next = queue.take(c -> (projects.isEmpty()
+                        || projects.contains(c.projectId())) && !held.contains(c.workUnitId()));
+                if (next.isEmpty()) {
+                    if (!out.isEmpty() || refilled) {
+                        break;
+                    }
+                    queue.refill();
+                    refilled = true;
+                    held.addAll(heldWorkUnits(host, queue.firstWorkUnitId()));
                     continue;
                 }
-                if (held.contains(candidate.workUnitId())) {
-                    continue; // checked again under the row lock in claim(); this only saves transactions
-                }
+                DispatchQueue.Candidate candidate = next.get();
                 Optional<Assignment> sent = jdbc.inTransaction(c -> claim(c, host, candidate, now));
                 if (sent.isPresent()) {
                     out.add(sent.get());
                     queue.remove(candidate.resultId());
-                    held.add(candidate.workUnitId());
                     total += candidate.estimatedSeconds();
+                } else {
+                    notForThisHost.add(candidate); // or gone: release() keeps only what claim() did not remove
                 }
+                held.add(candidate.workUnitId()); // one replica per work unit and host, tried once per request
             }
-            if (!out.isEmpty() || retried) {
-                return out;
-            }
-            queue.refill();
-            retried = true;
+        } finally {
+            notForThisHost.forEach(queue::release);
         }
+        return out;
     }
 
-    /** Work units among the candidates' that the host's account already holds a result of. */
-    private Set<Long> heldWorkUnits(Hosts.Host host, List<DispatchQueue.Candidate> candidates) {
-        long first = candidates.stream().mapToLong(DispatchQueue.Candidate::workUnitId).min().orElse(Long.MAX_VALUE);
+    /** Work units from {@code firstWorkUnit} on that the host's account already holds a result of. */
+    private Set<Long> heldWorkUnits(Hosts.Host host, long firstWorkUnit) {
         return new HashSet<>(jdbc.query("SELECT DISTINCT work_unit_id FROM results WHERE account_id = ?"
-                + " AND work_unit_id >= ?", rs -> rs.getLong(1), host.accountId(), first));
+                + " AND work_unit_id >= ?", rs -> rs.getLong(1), host.accountId(), firstWorkUnit));
     }
 
     private Optional<Assignment> claim(Connection c, Hosts.Host host, DispatchQueue.Candidate candidate, Instant now)
