@@ -1,6 +1,5 @@
 package org.sparecycles.server.scheduler;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,9 +36,6 @@ final class DispatchQueue {
 
     DispatchQueue(Jdbc jdbc) {
         this.jdbc = jdbc;
-    }
-
-        return new ArrayList<>(entries.values());
     }
 
     /**
