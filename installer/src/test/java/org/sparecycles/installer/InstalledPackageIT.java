@@ -103,11 +103,14 @@ class InstalledPackageIT {
                 Map.of("sigma", "1", "polarity", "dark", "min_area", "10"), new RedundancyPolicy(1, 1, 3, 3, 3600), 1,
                 SampleImages.inputFiles().subList(0, 2));
 
+        // As the systemd user unit runs it: ExecStart=<launcher> --headless, the account from its EnvironmentFile.
         Path log = tmp.resolve("headless.log");
-        Process client = start(new ProcessBuilder(LAUNCHER.toString(), "--headless", "--server",
-                server.baseUri().toString(), "--email", "volunteer@installer.test", "--password",
-                "volunteer-password", "--data-dir", tmp.resolve("client").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()));
+        ProcessBuilder headless = new ProcessBuilder(LAUNCHER.toString(), "--headless")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        headless.environment().putAll(Map.of("SPARECYCLES_SERVER", server.baseUri().toString(),
+                "SPARECYCLES_EMAIL", "volunteer@installer.test", "SPARECYCLES_PASSWORD", "volunteer-password",
+                "SPARECYCLES_DATA_DIR", tmp.resolve("client").toString()));
+        Process client = start(headless);
         awaitTrue(() -> !"IN_PROGRESS".equals(server.batches().status(batch.id()).state()), Duration.ofMinutes(3),
                 () -> "batch not done: " + server.batches().status(batch.id()) + "\n" + read(log));
         assertEquals("DONE", server.batches().status(batch.id()).state(), () -> read(log));
