@@ -26,8 +26,8 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** The status for a refusal. */
-    static int status(ServerException e) {
+    /** The HTTP status for a refusal; the web pages use the same mapping. */
+    public static int status(ServerException e) {
         if (e instanceof InvalidRequestException) {
             return 400;
         } else if (e instanceof UnauthenticatedException) {

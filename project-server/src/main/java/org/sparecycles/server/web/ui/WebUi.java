@@ -20,13 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.db.Jdbc;
-import org.sparecycles.server.error.ConflictException;
-import org.sparecycles.server.error.ForbiddenException;
-import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
-import org.sparecycles.server.error.PayloadTooLargeException;
 import org.sparecycles.server.error.ServerException;
-import org.sparecycles.server.error.TooManyRequestsException;
+import org.sparecycles.server.web.ErrorResponses;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.hosts.Hosts;
 import org.sparecycles.server.projects.Projects;
@@ -148,7 +144,7 @@ public final class WebUi {
         String message;
         List<String> problems = List.of();
         if (e instanceof ServerException s) {
-            status = status(s);
+            status = ErrorResponses.status(s);
             message = s.problems().isEmpty() ? s.getMessage() : s.getMessage().split(": ", 2)[0];
             problems = s.problems();
         } else if (e instanceof RequestTooBigException || e instanceof MultiPartParserDefinition.FileTooLargeException) {
@@ -166,23 +162,6 @@ public final class WebUi {
             return;
         }
         ex.render(status, "error.jte", "status", status, "message", message, "problems", problems);
-    }
-
-    private static int status(ServerException e) {
-        if (e instanceof InvalidRequestException) {
-            return 400;
-        } else if (e instanceof ForbiddenException) {
-            return 403;
-        } else if (e instanceof NotFoundException) {
-            return 404;
-        } else if (e instanceof ConflictException) {
-            return 409;
-        } else if (e instanceof PayloadTooLargeException) {
-            return 413;
-        } else if (e instanceof TooManyRequestsException) {
-            return 429;
-        }
-        return 401;
     }
 
     private static void securityHeaders(HttpServerExchange exchange) {
