@@ -127,7 +127,8 @@ public final class ProjectServer implements AutoCloseable {
         Database database = Database.open(config.dataDir(), config.dbUrl().orElse(null), config.dbUser(),
                 config.dbPassword());
         try {
-            ProjectServer server = new ProjectServer(config, database, new FileStore(config.dataDir()));
+            ProjectServer server = new ProjectServer(config, database,
+                    new FileStore(config.dataDir(), config.dbUrl().isPresent())); // fsync as the database does
             LOG.info("SpareCycles project server listening on {}{} (data in {})", server.baseUri(),
                     server.httpsUri().map(u -> " and " + u).orElse(""), config.dataDir());
             return server;

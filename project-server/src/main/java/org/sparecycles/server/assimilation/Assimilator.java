@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.db.Jdbc;
@@ -33,11 +37,57 @@ public final class Assimilator {
         this.clock = clock;
     }
 
-    /** One pass: merge every validated work unit, then close finished batches. */
+    /** Work units merged in one transaction; a commit per work unit was most of a pass's time on H2. */
+    static final int WORK_UNITS_PER_TRANSACTION = 100;
+
+    /** A validated work unit to merge: its canonical output's hash. */
+    private record Validated(long id, String outputSha256) {
+    }
+
+    /** What merging one work unit comes to: per-file results to link, or why it failed. */
+    private record Merge(long workUnit, List<Long> inputs, List<String> perFile, String problem) {
+    }
+
+    /**
+     * One pass: merge every validated work unit, then close finished batches. Work units are merged
+     * {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are merged again
+     * one to a transaction, so one bad work unit cannot hold up the others.
+     */
     public void runPass() {
-        for (long[] wu : jdbc.query("SELECT w.id, r.id FROM work_units w JOIN results r ON r.id = w.canonical_result_id"
-                + " WHERE w.state = 'VALIDATING' ORDER BY w.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)})) {
-            merge(wu[0], wu[1]);
+        List<Validated> waiting = jdbc.query("SELECT w.id, r.output_sha256 FROM work_units w"
+                + " JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING' ORDER BY w.id",
+                rs -> new Validated(rs.getLong(1), rs.getString(2)));
+        for (int from = 0; from < waiting.size(); from += WORK_UNITS_PER_TRANSACTION) {
+            List<Validated> group = waiting.subList(from, Math.min(waiting.size(), from + WORK_UNITS_PER_TRANSACTION));
+            List<Merge> merges = new ArrayList<>();
+            Map<Long, List<Long>> inputs = inputsOf(group);
+            for (Validated wu : group) {
+                Merge m = merge(wu, inputs.getOrDefault(wu.id(), List.of()));
+                if (m != null) {
+                    merges.add(m);
+                }
+            }
+            Instant now = clock.instant();
+            try {
+                jdbc.inTransaction(c -> {
+                    for (Merge m : merges) {
+                        apply(c, m, now);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException groupFailed) {
+                for (Merge m : merges) {
+                    try {
+                        jdbc.inTransaction(c -> {
+                            apply(c, m, now);
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        LOG.warn("work unit {}: cannot record its merge ({}); trying again at the next pass",
+                                m.workUnit(), e.getMessage());
+                    }
+                }
+            }
         }
         Instant now = clock.instant();
         for (long batch : jdbc.query("SELECT b.id FROM batches b WHERE b.state = 'IN_PROGRESS' AND NOT EXISTS"
@@ -50,46 +100,56 @@ public final class Assimilator {
         }
     }
 
-    private void merge(long wu, long canonical) {
-        String outputSha = jdbc.queryOne("SELECT output_sha256 FROM results WHERE id = ?", rs -> rs.getString(1),
-                canonical).orElse(null);
-        List<Long> inputs = jdbc.query("SELECT id FROM batch_files WHERE work_unit_id = ? ORDER BY seq",
-                rs -> rs.getLong(1), wu);
+    /** The input files of the group's work units, in submission order, by work unit: one query for the group. */
+    private Map<Long, List<Long>> inputsOf(List<Validated> group) {
+        Set<Long> ids = new HashSet<>();
+        group.forEach(v -> ids.add(v.id()));
+        Map<Long, List<Long>> out = new HashMap<>();
+        for (long[] f : jdbc.query("SELECT work_unit_id, id FROM batch_files WHERE work_unit_id BETWEEN ? AND ?"
+                + " ORDER BY work_unit_id, seq", rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                group.get(0).id(), group.get(group.size() - 1).id())) {
+            if (ids.contains(f[0])) {
+                out.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stores the per-file results of one work unit's canonical output. Null when the store cannot take them now
+     * (e.g. the disk is full): not the work unit's fault, so it stays VALIDATING and the next pass tries again.
+     */
+    private Merge merge(Validated wu, List<Long> inputs) {
         List<String> perFile = new ArrayList<>();
-        String problem = null;
         try {
-            JsonNode fileResults = CanonicalJson.read(files.read(outputSha)).path("files");
+            JsonNode fileResults = CanonicalJson.read(files.read(wu.outputSha256())).path("files");
             if (!fileResults.isArray() || fileResults.size() != inputs.size()) {
-                problem = "canonical output lists " + fileResults.size() + " files, the work unit has " + inputs.size();
-            } else {
-                for (JsonNode entry : fileResults) {
-                    try {
-                        perFile.add(files.put(CanonicalJson.write(entry)).sha256());
-                    } catch (IOException e) {
-                        // the store cannot take it now (e.g. the disk is full): not the work unit's fault, so it
-                        // stays VALIDATING and the next pass tries again
-                        LOG.warn("work unit {}: cannot store its merged results ({}); trying again at the next pass",
-                                wu, e.getMessage());
-                        return;
-                    }
+                return new Merge(wu.id(), inputs, perFile, "canonical output lists " + fileResults.size()
+                        + " files, the work unit has " + inputs.size());
+            }
+            for (JsonNode entry : fileResults) {
+                try {
+                    perFile.add(files.put(CanonicalJson.write(entry)).sha256());
+                } catch (IOException e) {
+                    LOG.warn("work unit {}: cannot store its merged results ({}); trying again at the next pass",
+                            wu.id(), e.getMessage());
+                    return null;
                 }
             }
+            return new Merge(wu.id(), inputs, perFile, null);
         } catch (IOException | RuntimeException e) {
-            problem = "canonical output cannot be read: " + e.getMessage();
+            return new Merge(wu.id(), inputs, perFile, "canonical output cannot be read: " + e.getMessage());
         }
-        String reason = problem;
-        Instant now = clock.instant();
-        jdbc.inTransaction(c -> {
-            if (reason != null) {
-                WorkUnitTransitions.failed(c, wu, reason, now);
-                LOG.warn("work unit {} failed in assimilation: {}", wu, reason);
-                return null;
+    }
+
+    private static void apply(Connection c, Merge m, Instant now) throws SQLException {
+        if (m.problem() != null) {
+            if (WorkUnitTransitions.failed(c, m.workUnit(), m.problem(), now)) {
+                LOG.warn("work unit {} failed in assimilation: {}", m.workUnit(), m.problem());
             }
-            if (WorkUnitTransitions.merged(c, wu, now)) {
-                link(c, inputs, perFile);
-            }
-            return null;
-        });
+        } else if (WorkUnitTransitions.merged(c, m.workUnit(), now)) {
+            link(c, m.inputs(), m.perFile());
+        }
     }
 
     private static void link(Connection c, List<Long> inputs, List<String> perFile) throws SQLException {

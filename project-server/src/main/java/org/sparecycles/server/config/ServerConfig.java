@@ -465,7 +465,8 @@ public final class ServerConfig {
             require(trustedAfter >= 0, ConfigKeys.TRUST_CONSECUTIVE_VALID, trustedAfter, "must not be negative");
             require(spotCheckPercent >= 0 && spotCheckPercent <= 100, ConfigKeys.TRUST_SPOT_CHECK_PERCENT,
                     spotCheckPercent, "must be 0 to 100");
-            require(initialQuota >= 1, ConfigKeys.QUOTA_DAILY_INITIAL, initialQuota, "must be at least 1");
+            require(initialQuota >= 0, ConfigKeys.QUOTA_DAILY_INITIAL, initialQuota,
+                    "must not be negative (0 turns daily quotas off)");
             require(maxQuota >= initialQuota, ConfigKeys.QUOTA_DAILY_MAX, maxQuota,
                     "must not be less than " + ConfigKeys.QUOTA_DAILY_INITIAL + " (" + initialQuota + ")");
             require(maxConcurrentRequests >= 1, ConfigKeys.MAX_CONCURRENT_REQUESTS, maxConcurrentRequests,

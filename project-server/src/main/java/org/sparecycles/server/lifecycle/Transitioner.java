@@ -15,7 +15,7 @@ import org.sparecycles.server.trust.HostTrust;
  * The lifecycle daemon: turns results past their deadline into NO_REPLY, and for each flagged work unit
  * creates replicas up to {@code target_results}, hands it to the validator once {@code min_quorum} successes
  * are in, and fails it when it exceeds {@code max_error_results} or would exceed {@code max_total_results}.
- * Runs only on the background thread (see {@code BackgroundPasses}); each work unit in its own transaction.
+ * Runs only on the background thread (see {@code BackgroundPasses}); work units in groups, each in one transaction.
  */
 public final class Transitioner {
     private static final Logger LOG = LoggerFactory.getLogger(Transitioner.class);
@@ -36,36 +36,66 @@ public final class Transitioner {
         this.trust = trust;
     }
 
-    /** One pass: expire deadlines, then transition every flagged work unit. Returns how many it looked at. */
+    /** Results expired, or work units transitioned, in one transaction (a commit each was most of a pass on H2). */
+    static final int PER_TRANSACTION = 100;
+
+    /**
+     * One pass: expire deadlines, then transition every flagged work unit. Returns how many it looked at. Both
+     * run {@value #PER_TRANSACTION} to a transaction; when such a group fails, its members are done again one to a
+     * transaction, so one bad row cannot hold up the others.
+     */
     public int runPass() {
         Instant now = clock.instant();
         List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
                 + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY id",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
-        for (long[] r : expired) {
-            jdbc.inTransaction(c -> {
-                if (ResultTransitions.timedOut(c, r[0], now)) {
-                    WorkUnitTransitions.flag(c, r[1]);
-                    LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
-                    if (trust != null && r[2] > 0) { // as BOINC: no reply is an error for the host's quota
-                        trust.error(c, r[2], Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b"
-                                + " ON b.id = w.batch_id WHERE w.id = ?", rs -> rs.getString(1), r[1]).orElse(""));
-                    }
-                }
-                return null;
-            });
-        }
+        inGroups(expired, (c, r) -> expire(c, r, now));
         List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
                 rs -> rs.getLong(1));
-        for (long wu : flagged) {
-            jdbc.inTransaction(c -> {
-                if (WorkUnitTransitions.takeFlag(c, wu)) {
-                    transition(c, wu, now);
-                }
-                return null;
-            });
-        }
+        inGroups(flagged, (c, wu) -> {
+            if (WorkUnitTransitions.takeFlag(c, wu)) {
+                transition(c, wu, now);
+            }
+        });
         return flagged.size();
+    }
+
+    /** Work on one item inside a transaction. */
+    @FunctionalInterface
+    private interface ItemWork<T> {
+        void run(Connection c, T item) throws SQLException;
+    }
+
+    private <T> void inGroups(List<T> items, ItemWork<T> work) {
+        for (int from = 0; from < items.size(); from += PER_TRANSACTION) {
+            List<T> group = items.subList(from, Math.min(items.size(), from + PER_TRANSACTION));
+            try {
+                jdbc.inTransaction(c -> {
+                    for (T item : group) {
+                        work.run(c, item);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException groupFailed) {
+                for (T item : group) {
+                    jdbc.inTransaction(c -> {
+                        work.run(c, item);
+                        return null;
+                    });
+                }
+            }
+        }
+    }
+
+    private void expire(Connection c, long[] r, Instant now) throws SQLException {
+        if (ResultTransitions.timedOut(c, r[0], now)) {
+            WorkUnitTransitions.flag(c, r[1]);
+            LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
+            if (trust != null && r[2] > 0) { // as BOINC: no reply is an error for the host's quota
+                trust.error(c, r[2], Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b"
+                        + " ON b.id = w.batch_id WHERE w.id = ?", rs -> rs.getString(1), r[1]).orElse(""));
+            }
+        }
     }
 
     private record Unit(long id, String name, WorkUnitState state, int minQuorum, int targetResults,

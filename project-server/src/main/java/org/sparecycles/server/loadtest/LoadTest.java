@@ -83,7 +83,9 @@ final class LoadTest {
             for (int n = 0; n < settings.nodes(); n++) {
                 servers.add(ProjectServer.start(ServerConfig.builder().port(0).dataDir(settings.dataDir())
                         .dbUrl(settings.dbUrl()).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(0)
-                        .schedulerIdleDelaySeconds(1).build()));
+                        .schedulerIdleDelaySeconds(1)
+                        // quotas off: the simulated hosts fail at random, and halving quotas would soon starve them
+                        .dailyQuota(0, 0).build()));
             }
             ProjectServer server = servers.get(0);
             long researcher = server.accounts().create("researcher@loadtest.local", "load-test-researcher",

@@ -42,6 +42,8 @@ import org.sparecycles.workunits.signing.ProjectSigner;
 public final class Scheduler {
     /** Most assignments in one reply, however much work is asked for. */
     static final int MAX_ASSIGNMENTS = 50;
+    /** How stale a host's recorded last contact may be: saves a write per request. */
+    static final java.time.Duration LAST_CONTACT_PRECISION = java.time.Duration.ofSeconds(5);
 
     private final Jdbc jdbc;
     private final Hosts hosts;
@@ -83,8 +85,11 @@ public final class Scheduler {
         }
         Instant now = clock.instant();
         List<Long> cancelled = new ArrayList<>();
+        // on its own, outside the reports' transaction (so a request does not hold the host's row while the validator
+        // grants it credit), and at most every LAST_CONTACT_PRECISION
+        jdbc.update("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
+                + " OR last_contact_at < ?)", now, host.id(), now.minus(LAST_CONTACT_PRECISION));
         List<Long> acknowledged = jdbc.inTransaction(c -> {
-            Jdbc.update(c, "UPDATE hosts SET last_contact_at = ? WHERE id = ?", now, host.id());
             List<Long> acks = applyReports(c, host, request.reports(), now);
             cancelled.addAll(cancellations(c, host, request));
             return acks;
@@ -144,7 +149,14 @@ public final class Scheduler {
         }
         InvalidRequestException.throwIfAny("invalid_report", "the reports were not accepted", problems);
         List<Long> acks = new ArrayList<>();
+        reports.forEach(report -> acks.add(report.resultId()));
+        // applied in work unit order, the order the background passes lock work units in, so they cannot deadlock
+        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparingLong(i -> found.get(i).workUnitId()));
+        for (int i : order) {
             ResultReport report = reports.get(i);
             Reported r = found.get(i);
             boolean changed = ResultReport.SUCCESS.equals(report.outcome())
@@ -158,7 +170,6 @@ public final class Scheduler {
                     trust.error(c, host.id(), appOf(c, r.workUnitId()));
                 }
             }
-            acks.add(report.resultId());
         }
         return acks;
     }
@@ -190,20 +201,23 @@ public final class Scheduler {
 
     /**
      * Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. Candidates are taken
-     * from the queue one at a time, exclusively, so concurrent requests claim different work units.
+     * from the queue exclusively, so concurrent requests claim different work units, then claimed together in one
+     * transaction (a commit per claim was most of a request's time on H2); a second round tries again when some
+     * candidates were not for this host.
      */
     private List<Assignment> dispatch(Hosts.Host host, double workSeconds, Set<Long> projects, Instant now) {
         List<Assignment> out = new ArrayList<>();
-        List<DispatchQueue.Candidate> notForThisHost = new ArrayList<>();
+        Set<Long> held = heldWorkUnits(host, queue.firstWorkUnitId());
         double total = 0;
         boolean refilled = false;
-        Set<Long> held = heldWorkUnits(host, queue.firstWorkUnitId());
-        try {
-            while (out.size() < MAX_ASSIGNMENTS && total < workSeconds) {
+        for (int round = 0; round < 2 && out.size() < MAX_ASSIGNMENTS && total < workSeconds; round++) {
+            List<DispatchQueue.Candidate> taken = new ArrayList<>();
+            double planned = total;
+            while (out.size() + taken.size() < MAX_ASSIGNMENTS && planned < workSeconds) {
                 Optional<DispatchQueue.Candidate> next = queue.take(c -> (projects.isEmpty()
                         || projects.contains(c.projectId())) && !held.contains(c.workUnitId()));
                 if (next.isEmpty()) {
-                    if (!out.isEmpty() || refilled) {
+                    if (!taken.isEmpty() || !out.isEmpty() || refilled) {
                         break;
                     }
                     queue.refill();
@@ -211,19 +225,38 @@ public final class Scheduler {
                     held.addAll(heldWorkUnits(host, queue.firstWorkUnitId()));
                     continue;
                 }
-                DispatchQueue.Candidate candidate = next.get();
-                Optional<Assignment> sent = jdbc.inTransaction(c -> claim(c, host, candidate, now));
-                if (sent.isPresent()) {
-                    out.add(sent.get());
+                taken.add(next.get());
+                held.add(next.get().workUnitId()); // one replica per work unit and host, tried once per request
+                planned += next.get().estimatedSeconds();
+            }
+            if (taken.isEmpty()) {
+                break;
+            }
+            List<DispatchQueue.Candidate> sent = new ArrayList<>();
+            try {
+                out.addAll(jdbc.inTransaction(c -> {
+                    List<Assignment> claimed = new ArrayList<>();
+                    for (DispatchQueue.Candidate candidate : taken) {
+                        Optional<Assignment> a = claim(c, host, candidate, now);
+                        if (a.isPresent()) {
+                            claimed.add(a.get());
+                            sent.add(candidate);
+                        }
+                    }
+                    return claimed;
+                }));
+            } catch (RuntimeException e) {
+                taken.forEach(queue::release); // nothing was claimed
+                throw e;
+            }
+            for (DispatchQueue.Candidate candidate : taken) {
+                if (sent.contains(candidate)) {
                     queue.remove(candidate.resultId());
                     total += candidate.estimatedSeconds();
                 } else {
-                    notForThisHost.add(candidate); // or gone: release() keeps only what claim() did not remove
+                    queue.release(candidate); // keeps only what claim() did not remove
                 }
-                held.add(candidate.workUnitId()); // one replica per work unit and host, tried once per request
             }
-        } finally {
-            notForThisHost.forEach(queue::release);
         }
         return out;
     }
@@ -236,15 +269,21 @@ public final class Scheduler {
 
     private Optional<Assignment> claim(Connection c, Hosts.Host host, DispatchQueue.Candidate candidate, Instant now)
             throws SQLException {
-        Optional<Object[]> wu = Jdbc.queryOne(c, "SELECT w.state, w.canonical_result_id, w.delay_bound_seconds,"
-                + " w.estimated_seconds, b.app, b.app_version, b.parameters FROM work_units w"
-                + " JOIN batches b ON b.id = w.batch_id WHERE w.id = ? FOR UPDATE",
-                rs -> new Object[] {rs.getString(1), rs.getObject(2), rs.getLong(3), rs.getDouble(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7)}, candidate.workUnitId());
-        if (wu.isEmpty() || "DONE".equals(wu.get()[0]) || "FAILED".equals(wu.get()[0]) || wu.get()[1] != null) {
+        // the work unit's row alone: FOR UPDATE over a join would lock the batch's row too, and every claim of the
+        // batch would queue on it
+        Optional<Object[]> locked = Jdbc.queryOne(c, "SELECT state, canonical_result_id, delay_bound_seconds,"
+                + " estimated_seconds, batch_id FROM work_units WHERE id = ? FOR UPDATE",
+                rs -> new Object[] {rs.getString(1), rs.getObject(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)},
+                candidate.workUnitId());
+        if (locked.isEmpty() || "DONE".equals(locked.get()[0]) || "FAILED".equals(locked.get()[0])
+                || locked.get()[1] != null) {
             queue.remove(candidate.resultId());
             return Optional.empty();
         }
+        Object[] batch = Jdbc.queryOne(c, "SELECT app, app_version, parameters FROM batches WHERE id = ?",
+                rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3)}, locked.get()[4]).orElseThrow();
+        Object[] wu0 = locked.get();
+        Optional<Object[]> wu = Optional.of(new Object[] {wu0[0], wu0[1], wu0[2], wu0[3], batch[0], batch[1], batch[2]});
         if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE work_unit_id = ? AND (host_id = ? OR account_id = ?)",
                 candidate.workUnitId(), host.id(), host.accountId()) > 0) {
             return Optional.empty(); // another host may take it
@@ -259,7 +298,7 @@ public final class Scheduler {
             return Optional.empty();
         }
         WorkUnitTransitions.sent(c, candidate.workUnitId());
-        AdaptiveReplication.afterSending(c, trust, trust.standing(c, host.id(), app), candidate.workUnitId(),
+        AdaptiveReplication.afterSending(c, trust, trust.peek(c, host.id(), app), candidate.workUnitId(),
                 candidate.resultId());
         String name = Jdbc.queryOne(c, "SELECT name FROM results WHERE id = ?", rs -> rs.getString(1),
                 candidate.resultId()).orElseThrow();

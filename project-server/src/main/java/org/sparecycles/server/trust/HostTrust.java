@@ -48,15 +48,33 @@ public final class HostTrust {
         return new Standing(0, 0, 0, 0, policy.initialQuota());
     }
 
+    /**
+     * The standing as last committed, without locking it (the initial one when there is none yet): what the
+     * scheduler decides by. Verdicts lock the row; the scheduler must not, or a dispatch (holding a work unit's
+     * row) and a validation group (holding standings) can wait on each other.
+     */
+    public Standing peek(Connection c, long host, String app) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT consecutive_valid, valid_results, invalid_results, error_results, daily_quota"
+                + " FROM host_app_trust WHERE host_id = ? AND app = ?", rs -> new Standing(rs.getInt(1),
+                rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app)
+                .orElseGet(() -> new Standing(0, 0, 0, 0, policy.initialQuota()));
+    }
+
     private static Optional<Standing> find(Connection c, long host, String app) throws SQLException {
         return Jdbc.queryOne(c, "SELECT consecutive_valid, valid_results, invalid_results, error_results, daily_quota"
                 + " FROM host_app_trust WHERE host_id = ? AND app = ? FOR UPDATE", rs -> new Standing(rs.getInt(1),
                 rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app);
     }
 
-    /** Results of the app the host may still get today (UTC day of {@code now}); 1 a day when throttled. */
+    /**
+     * Results of the app the host may still get today (UTC day of {@code now}); 1 a day when throttled. Reads the
+     * standing without locking it ({@link #peek}).
+     */
     public int remainingToday(Connection c, long host, String app, Instant now) throws SQLException {
-        Standing s = standing(c, host, app);
+        if (policy.initialQuota() == 0) {
+            return Integer.MAX_VALUE; // quotas off
+        }
+        Standing s = peek(c, host, app);
         Instant day = now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant();
         long sent = Jdbc.queryLong(c, "SELECT COUNT(*) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
                 + " JOIN batches b ON b.id = w.batch_id WHERE r.host_id = ? AND b.app = ? AND r.sent_at >= ?",

@@ -6,7 +6,7 @@ package org.sparecycles.server.trust;
  * @param trustedAfter     consecutive valid results of one app that make a host trusted for it; 0 turns adaptive
  *                         replication off
  * @param spotCheckPercent share of a trusted host's work units still replicated in full, 0 to 100
- * @param initialQuota     results per day a new host may get per app
+ * @param initialQuota     results per day a new host may get per app; 0 turns daily quotas off
  * @param maxQuota         the most a daily quota grows to
  * @param throttleAfter    errors plus invalid results after which a host with more of them than valid ones is
  *                         throttled to one result per day

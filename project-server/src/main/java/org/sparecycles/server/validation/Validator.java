@@ -79,24 +79,38 @@ public final class Validator {
                 }
             }
         }
-        for (long[] late : jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
+        List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
-                + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)})) {
-            jdbc.inTransaction(c -> {
-                validateLate(c, late[1], late[0]);
-                return null;
-            });
+                + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+        for (int from = 0; from < late.size(); from += WORK_UNITS_PER_TRANSACTION) {
+            List<long[]> group = late.subList(from, Math.min(late.size(), from + WORK_UNITS_PER_TRANSACTION));
+            try {
+                jdbc.inTransaction(c -> {
+                    for (long[] r : group) {
+                        validateLate(c, r[1], r[0]);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException groupFailed) {
+                for (long[] r : group) {
+                    jdbc.inTransaction(c -> {
+                        validateLate(c, r[1], r[0]);
+                        return null;
+                    });
+                }
+            }
         }
     }
 
     private void validate(Connection c, long wu) throws SQLException {
-        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT w.min_quorum, w.target_results, b.app FROM work_units w"
-                + " JOIN batches b ON b.id = w.batch_id WHERE w.id = ? AND w.state = 'VALIDATING'"
-                + " AND w.canonical_result_id IS NULL FOR UPDATE",
-                rs -> new Object[] {rs.getInt(1), rs.getInt(2), rs.getString(3)}, wu);
+        // the work unit's row alone: FOR UPDATE over a join would lock the batch's row too (scheduler claims wait)
+        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT min_quorum, target_results, batch_id FROM work_units"
+                + " WHERE id = ? AND state = 'VALIDATING' AND canonical_result_id IS NULL FOR UPDATE",
+                rs -> new Object[] {rs.getInt(1), rs.getInt(2), rs.getLong(3)}, wu);
         if (row.isEmpty()) {
             return;
         }
+        row.get()[2] = appOfBatch(c, (Long) row.get()[2]);
         int minQuorum = (Integer) row.get()[0];
         int target = (Integer) row.get()[1];
         ResultComparator comparator = comparator((String) row.get()[2]);
@@ -155,15 +169,19 @@ public final class Validator {
             }
         }
         ResultTransitions.unsentNotNeeded(c, wu);
-        LOG.info("work unit {}: canonical result {}, {} valid, credit {}", wu, candidates.get(canonical).id(),
+        LOG.debug("work unit {}: canonical result {}, {} valid, credit {}", wu, candidates.get(canonical).id(),
                 agreeing.size(), granted);
     }
 
     private void validateLate(Connection c, long wu, long resultId) throws SQLException {
-        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT r.output_sha256, w.granted_credit, b.app FROM work_units w"
-                + " JOIN results r ON r.id = w.canonical_result_id JOIN batches b ON b.id = w.batch_id"
-                + " WHERE w.id = ? FOR UPDATE",
-                rs -> new Object[] {rs.getString(1), rs.getDouble(2), rs.getString(3)}, wu);
+        Optional<Object[]> row = Jdbc.queryOne(c, "SELECT canonical_result_id, granted_credit, batch_id FROM work_units"
+                + " WHERE id = ? AND canonical_result_id IS NOT NULL FOR UPDATE",
+                rs -> new Object[] {rs.getLong(1), rs.getDouble(2), rs.getLong(3)}, wu);
+        if (row.isPresent()) {
+            row.get()[0] = Jdbc.queryOne(c, "SELECT output_sha256 FROM results WHERE id = ?", rs -> rs.getString(1),
+                    row.get()[0]).orElse(null);
+            row.get()[2] = appOfBatch(c, (Long) row.get()[2]);
+        }
         List<Candidate> late = candidates(c, wu, "r.id = " + resultId + " AND r.validate_state = 'INIT'");
         if (row.isEmpty() || late.isEmpty()) {
             return;
@@ -200,6 +218,10 @@ public final class Validator {
             LOG.warn("cannot read output {} of result {}: {}", r.outputSha256(), r.id(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static String appOfBatch(Connection c, long batch) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT app FROM batches WHERE id = ?", rs -> rs.getString(1), batch).orElse("");
     }
 
     private ResultComparator comparator(String app) {
