@@ -104,7 +104,7 @@ echo "$(date -u +%Y-%m-%d) $(uname -srm), $(nproc) cores, $(java -version 2>&1 |
 echo "| client | mean RSS MB | max RSS MB | CPU % | threads |"
 echo "| --- | --- | --- | --- | --- |"
 FIRST=()
-LEAN=@desktop-client/headless.jvmopts
+LEAN=${LEAN_OPTS:-@desktop-client/headless.jvmopts}  # LEAN_OPTS=@file: try other options
 case "$WHAT" in
   headless) headless headless ;;
   headless-lean) headless headless-lean "$LEAN" ;;

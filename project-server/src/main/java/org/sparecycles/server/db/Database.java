@@ -79,8 +79,9 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         // WRITE_DELAY=0: a commit reaches the file before the call returns, so acknowledged reports survive kill -9.
+        // QUERY_CACHE_SIZE: parsed statements kept per connection (default 8); the scheduler alone runs ~20 kinds.
         String url = "jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128";
         try (Connection probe = DriverManager.getConnection(url, "sa", "")) {
             probe.isValid(1); // fails fast when another process holds the file, before a pool starts retrying
         } catch (SQLException e) {

@@ -46,7 +46,7 @@ final class LoadTest {
     /** What to run. */
     record Settings(Path dataDir, int hosts, int threads, double durationSeconds, double warmupSeconds,
                     int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares,
-                    String dbUrl, int nodes) {
+                    String dbUrl, int nodes, int historyWorkUnits, int historyHosts) {
     }
 
     /** The figures of one run. */
@@ -71,6 +71,9 @@ final class LoadTest {
     private final LongAdder errors = new LongAdder();
     private final List<String> errorSamples = new ArrayList<>();
     private final AtomicLong fileCounter = new AtomicLong();
+    /** Ids up to these belong to the preloaded history, which the figures leave out. */
+    private long historyResults;
+    private long historyWorkUnits;
 
     LoadTest(Settings settings, PrintStream console) {
         this.settings = settings;
@@ -91,6 +94,12 @@ final class LoadTest {
             long researcher = server.accounts().create("researcher@loadtest.local", "load-test-researcher",
                     "Load test", Set.of(Role.RESEARCHER));
             long project = server.projects().create(researcher, "Load test", "Simulated work for the load test").id();
+            if (settings.historyWorkUnits() > 0) {
+                History.preload(server.dataSource(), researcher, project, settings.historyWorkUnits(),
+                        settings.historyHosts(), console);
+                historyResults = queryLong(server.dataSource(), "SELECT COALESCE(MAX(id), 0) FROM results");
+                historyWorkUnits = queryLong(server.dataSource(), "SELECT COALESCE(MAX(id), 0) FROM work_units");
+            }
             long t0 = System.nanoTime();
             console.printf("setting up: %d work units (%d results), %d hosts...%n", settings.workUnits(),
                     settings.workUnits() * 2L, settings.hosts());
@@ -341,24 +350,26 @@ final class LoadTest {
     }
 
     /** Results whose work unit is merged and which the validator judged: the lifecycle's end. */
-    static long completedResults(DataSource db) throws SQLException {
+    private long completedResults(DataSource db) throws SQLException {
         return queryLong(db, "SELECT COUNT(*) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
-                + " WHERE w.state IN ('DONE', 'FAILED') AND r.validate_state IN ('VALID', 'INVALID')");
+                + " WHERE r.id > " + historyResults + " AND w.state IN ('DONE', 'FAILED')"
+                + " AND r.validate_state IN ('VALID', 'INVALID')");
     }
 
     private static long unsentResults(DataSource db) throws SQLException {
         return queryLong(db, "SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
     }
 
-    /** Work units done; results valid, invalid, inconclusive, client error, no reply. */
-    private static long[] resultStates(DataSource db) throws SQLException {
+    /** Work units done; results valid, invalid, inconclusive, client error, no reply (the history left out). */
+    private long[] resultStates(DataSource db) throws SQLException {
+        String mine = " AND id > " + historyResults;
         return new long[] {
-                queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'"),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'"),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'"),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'")};
+                queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE' AND id > " + historyWorkUnits),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'" + mine),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'" + mine),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'" + mine),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'" + mine),
+                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'" + mine)};
     }
 
     static long queryLong(DataSource db, String sql) throws SQLException {

@@ -67,6 +67,16 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     int nodes;
 
+    @Option(names = "--history-work-units", defaultValue = "0",
+            description = "done work units (two valid results each) written into the database before the run, to"
+                    + " measure how throughput holds up as the database grows (default: ${DEFAULT-VALUE})")
+    int historyWorkUnits;
+
+    @Option(names = "--history-hosts", defaultValue = "0",
+            description = "past accounts with a host each written before the run; the history's results are spread"
+                    + " over them (default: ${DEFAULT-VALUE}; at least 1 when --history-work-units is set)")
+    int historyHosts;
+
     @Option(names = "--skip-baselines",
             description = "do not measure the trivial Undertow endpoint and the H2 insert loop afterwards")
     boolean skipBaselines;
@@ -76,10 +86,12 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (hosts < 2 || threads < 1 || duration <= 0 || warmup < 0 || workUnits < 1 || batchSize < 1
-                || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1 || (nodes > 1 && db == null)) {
+                || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1 || (nodes > 1 && db == null)
+                || historyWorkUnits < 0 || historyHosts < 0 || (historyWorkUnits > 0 && historyHosts < 1)) {
             System.err.println("loadtest: need --hosts >= 2, --threads >= 1, --duration > 0, --warmup >= 0 and"
                     + " positive --work-units, --batch-size, --results-per-request, --deadline-seconds, --nodes;"
-                    + " several --nodes share one database, so they need --db");
+                    + " several --nodes share one database, so they need --db; --history-work-units needs"
+                    + " --history-hosts >= 1");
             return 2;
         }
         LoadShares shares;
@@ -93,7 +105,8 @@ public final class LoadTestCommand implements Callable<Integer> {
         Path dir = temporary ? Files.createTempDirectory("sparecycles-loadtest") : dataDir;
         try {
             LoadTest.Report r = new LoadTest(new LoadTest.Settings(dir.resolve("server"), hosts, threads, duration,
-                    warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares, db, nodes), out).run();
+                    warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares, db, nodes, historyWorkUnits,
+                    historyHosts), out).run();
             out.println();
             out.printf(Locale.ROOT, "measured %.1f s: %,d results validated and assimilated (%.0f/s), %,d dispatched,"
                             + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),

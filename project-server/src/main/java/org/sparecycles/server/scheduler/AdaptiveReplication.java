@@ -17,11 +17,14 @@ final class AdaptiveReplication {
     private AdaptiveReplication() {
     }
 
-    static void afterSending(Connection c, HostTrust trust, HostTrust.Standing standing, long workUnit, long result)
-            throws SQLException {
-        int[] policy = Jdbc.queryOne(c, "SELECT w.min_quorum, b.min_quorum, b.target_results FROM work_units w"
-                + " JOIN batches b ON b.id = w.batch_id WHERE w.id = ?", rs -> new int[] {rs.getInt(1), rs.getInt(2),
-                rs.getInt(3)}, workUnit).orElseThrow();
+    /**
+     * @param workUnitMinQuorum the work unit's current quorum (read with its row locked)
+     * @param batchMinQuorum    the batch's quorum, which a reduced work unit goes back to
+     * @param batchTarget       the batch's target number of results
+     */
+    static void afterSending(Connection c, HostTrust trust, HostTrust.Standing standing, long workUnit, long result,
+                             int workUnitMinQuorum, int batchMinQuorum, int batchTarget) throws SQLException {
+        int[] policy = {workUnitMinQuorum, batchMinQuorum, batchTarget};
         boolean reduced = policy[0] < policy[1];
         if (reduced && trust.trusted(standing)) {
             Jdbc.update(c, "UPDATE results SET unchecked = TRUE WHERE id = ?", result); // a trusted replacement

@@ -26,7 +26,7 @@ final class DispatchQueue {
     static final int LOW_WATER = 500;
 
     /** An unsent result and what the scheduler needs to pick it without a query. */
-    record Candidate(long resultId, long workUnitId, double estimatedSeconds, long projectId) {
+    record Candidate(long resultId, String name, long workUnitId, double estimatedSeconds, long projectId) {
     }
 
     private final Jdbc jdbc;
@@ -88,10 +88,10 @@ final class DispatchQueue {
         if (room <= 0) {
             return;
         }
-        List<Candidate> loaded = jdbc.query("SELECT r.id, r.work_unit_id, w.estimated_seconds, b.project_id"
+        List<Candidate> loaded = jdbc.query("SELECT r.id, r.name, r.work_unit_id, w.estimated_seconds, b.project_id"
                 + " FROM results r JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
                 + " WHERE r.server_state = 'UNSENT' AND r.id > ? ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
-                rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)), cursor);
+                rs -> new Candidate(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)), cursor);
         for (Candidate c : loaded) {
             if (!inFlight.containsKey(c.resultId())) {
                 entries.putIfAbsent(c.resultId(), c);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,10 @@ public final class Scheduler {
     static final int MAX_ASSIGNMENTS = 50;
     /** How stale a host's recorded last contact may be: saves a write per request. */
     static final java.time.Duration LAST_CONTACT_PRECISION = java.time.Duration.ofSeconds(5);
+    /** Batches whose fixed settings are kept in memory; the cache starts over beyond that. */
+    private static final int MAX_CACHED_BATCHES = 10_000;
+
+    private final Map<Long, BatchSettings> batches = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Jdbc jdbc;
     private final Hosts hosts;
@@ -233,11 +238,12 @@ public final class Scheduler {
                 break;
             }
             List<DispatchQueue.Candidate> sent = new ArrayList<>();
+            Claims claims = new Claims(host, now);
             try {
                 out.addAll(jdbc.inTransaction(c -> {
                     List<Assignment> claimed = new ArrayList<>();
                     for (DispatchQueue.Candidate candidate : taken) {
-                        Optional<Assignment> a = claim(c, host, candidate, now);
+                        Optional<Assignment> a = claim(c, claims, candidate);
                         if (a.isPresent()) {
                             claimed.add(a.get());
                             sent.add(candidate);
@@ -267,47 +273,97 @@ public final class Scheduler {
                 + " AND work_unit_id >= ?", rs -> rs.getLong(1), host.accountId(), firstWorkUnit));
     }
 
-    private Optional<Assignment> claim(Connection c, Hosts.Host host, DispatchQueue.Candidate candidate, Instant now)
+    /** A batch's settings that never change after submission, as the scheduler needs them for every claim. */
+    private record BatchSettings(String app, String appVersion, Map<String, String> parameters, int minQuorum,
+                                 int targetResults) {
+    }
+
+    private BatchSettings batch(Connection c, long id) throws SQLException {
+        BatchSettings known = batches.get(id);
+        if (known != null) {
+            return known;
+        }
+        BatchSettings read = Jdbc.queryOne(c, "SELECT app, app_version, parameters, min_quorum, target_results"
+                + " FROM batches WHERE id = ?", rs -> new BatchSettings(rs.getString(1), rs.getString(2),
+                parameters(rs.getString(3)), rs.getInt(4), rs.getInt(5)), id).orElseThrow();
+        if (batches.size() > MAX_CACHED_BATCHES) {
+            batches.clear();
+        }
+        batches.put(id, read);
+        return read;
+    }
+
+    /** What the claims of one request share: the host's standing and remaining daily quota per app. */
+    private final class Claims {
+        private final Hosts.Host host;
+        private final Instant now;
+        private final Map<String, HostTrust.Standing> standings = new HashMap<>();
+        private final Map<String, Integer> remaining = new HashMap<>();
+
+        Claims(Hosts.Host host, Instant now) {
+            this.host = host;
+            this.now = now;
+        }
+
+        HostTrust.Standing standing(Connection c, String app) throws SQLException {
+            HostTrust.Standing s = standings.get(app);
+            if (s == null) {
+                s = trust.peek(c, host.id(), app);
+                standings.put(app, s);
+            }
+            return s;
+        }
+
+        /** Takes one from the day's quota for the app; false when it is used up. */
+        boolean takeQuota(Connection c, String app) throws SQLException {
+            Integer left = remaining.get(app);
+            if (left == null) {
+                left = trust.remainingToday(c, host.id(), app, now);
+            }
+            remaining.put(app, Math.max(0, left - 1));
+            return left > 0;
+        }
+    }
+
+    private Optional<Assignment> claim(Connection c, Claims claims, DispatchQueue.Candidate candidate)
             throws SQLException {
+        Hosts.Host host = claims.host;
+        Instant now = claims.now;
         // the work unit's row alone: FOR UPDATE over a join would lock the batch's row too, and every claim of the
         // batch would queue on it
         Optional<Object[]> locked = Jdbc.queryOne(c, "SELECT state, canonical_result_id, delay_bound_seconds,"
-                + " estimated_seconds, batch_id FROM work_units WHERE id = ? FOR UPDATE",
-                rs -> new Object[] {rs.getString(1), rs.getObject(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)},
-                candidate.workUnitId());
+                + " estimated_seconds, batch_id, min_quorum FROM work_units WHERE id = ? FOR UPDATE",
+                rs -> new Object[] {rs.getString(1), rs.getObject(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5),
+                        rs.getInt(6)}, candidate.workUnitId());
         if (locked.isEmpty() || "DONE".equals(locked.get()[0]) || "FAILED".equals(locked.get()[0])
                 || locked.get()[1] != null) {
             queue.remove(candidate.resultId());
             return Optional.empty();
         }
-        Object[] batch = Jdbc.queryOne(c, "SELECT app, app_version, parameters FROM batches WHERE id = ?",
-                rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3)}, locked.get()[4]).orElseThrow();
-        Object[] wu0 = locked.get();
-        Optional<Object[]> wu = Optional.of(new Object[] {wu0[0], wu0[1], wu0[2], wu0[3], batch[0], batch[1], batch[2]});
+        Object[] wu = locked.get();
+        BatchSettings batch = batch(c, (Long) wu[4]);
         if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE work_unit_id = ? AND (host_id = ? OR account_id = ?)",
                 candidate.workUnitId(), host.id(), host.accountId()) > 0) {
             return Optional.empty(); // another host may take it
         }
-        String app = (String) wu.get()[4];
-        if (trust.remainingToday(c, host.id(), app, now) <= 0) {
+        if (!claims.takeQuota(c, batch.app())) {
             return Optional.empty(); // daily quota used up; another host may take it
         }
-        Instant deadline = now.plusSeconds((Long) wu.get()[2]);
+        Instant deadline = now.plusSeconds((Long) wu[2]);
         if (!ResultTransitions.sent(c, candidate.resultId(), host.id(), host.accountId(), now, deadline)) {
             queue.remove(candidate.resultId());
             return Optional.empty();
         }
         WorkUnitTransitions.sent(c, candidate.workUnitId());
-        AdaptiveReplication.afterSending(c, trust, trust.peek(c, host.id(), app), candidate.workUnitId(),
-                candidate.resultId());
-        String name = Jdbc.queryOne(c, "SELECT name FROM results WHERE id = ?", rs -> rs.getString(1),
-                candidate.resultId()).orElseThrow();
+        AdaptiveReplication.afterSending(c, trust, claims.standing(c, batch.app()), candidate.workUnitId(),
+                candidate.resultId(), (Integer) wu[5], batch.minQuorum(), batch.targetResults());
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
                 + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
                 rs.getLong(3), rs.getString(2)), candidate.workUnitId());
-        return Optional.of(AssignmentSignatures.sign(signer, new Assignment(candidate.resultId(), name, candidate.workUnitId(), (String) wu.get()[4],
-                (String) wu.get()[5], parameters((String) wu.get()[6]), inputs, deadline, config.maxOutputBytes(),
-                config.memoryBoundBytes(), (Double) wu.get()[3], "/api/v1/results/" + candidate.resultId() + "/output")));
+        return Optional.of(AssignmentSignatures.sign(signer, new Assignment(candidate.resultId(), candidate.name(),
+                candidate.workUnitId(), batch.app(), batch.appVersion(), batch.parameters(), inputs, deadline,
+                config.maxOutputBytes(), config.memoryBoundBytes(), (Double) wu[3],
+                "/api/v1/results/" + candidate.resultId() + "/output")));
     }
 
     private static String appOf(Connection c, long workUnit) throws SQLException {
