@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * scheduler's and the background passes' queries see a database of that size. See docs/benchmarks.md.
  */
 final class History {
-    private static final int ROWS_PER_COMMIT = 5_000;
+    private static final int ROWS_PER_COMMIT = 20_000;
 
     private History() {
     }
@@ -149,7 +149,7 @@ final class History {
                     }
                     canonical.executeBatch();
                     c.commit();
-                    if ((from / ROWS_PER_COMMIT) % 20 == 19) {
+                    if ((from / ROWS_PER_COMMIT) % 5 == 4) {
                         console.printf("  history: %,d of %,d work units (%.0f s)%n", from + n, workUnits,
                                 (System.nanoTime() - t0) / 1e9);
                     }

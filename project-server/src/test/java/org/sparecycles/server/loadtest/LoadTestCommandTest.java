@@ -54,4 +54,35 @@ class LoadTestCommandTest {
                 + whole.group());
         assertTrue(count(whole, 5) > 0, "failed results were counted: " + whole.group());
     }
+
+    @Test
+    void aPreloadedHistoryIsInTheDatabaseButNotInTheFigures() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = ServerMain.commandLine().execute("loadtest", "--duration", "2", "--warmup", "0", "--hosts", "4",
+                    "--threads", "2", "--work-units", "100", "--batch-size", "100", "--history-work-units", "3000",
+                    "--history-hosts", "40", "--skip-baselines", "--data-dir", tmp.toString());
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("history: 40 accounts and hosts, 3,000 done work units with 6,000 results"), out);
+        Matcher whole = WHOLE_RUN.matcher(out);
+        assertTrue(whole.find(), out);
+        assertTrue(count(whole, 2) > 0 && count(whole, 2) < 6_000,
+                "the run's own valid results, without the history's 6,000: " + whole.group());
+        assertTrue(out.contains(" 0 errors"), out);
+        String url = "jdbc:h2:file:" + tmp.resolve("server/db/sparecycles").toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM results r JOIN"
+                     + " work_units w ON w.id = r.work_unit_id WHERE w.name LIKE 'past_%' AND r.validate_state = 'VALID'"
+                     + " AND w.canonical_result_id IS NOT NULL AND r.host_id IS NOT NULL")) {
+            rs.next();
+            assertEquals(6_000, rs.getLong(1), "the history is in the database: two valid results per work unit");
+        }
+    }
 }
