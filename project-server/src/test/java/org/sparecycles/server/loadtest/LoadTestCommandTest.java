@@ -27,21 +27,27 @@ class LoadTestCommandTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void shortRunWithWrongAndFailedResultsEndsWithTheFiguresLine() {
+    /** Runs the command line with these arguments; what it printed, after checking it exited with 0. */
+    private static String loadtest(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = ServerMain.commandLine().execute("loadtest", "--duration", "3", "--warmup", "1", "--hosts", "6",
-                    "--threads", "3", "--work-units", "300", "--batch-size", "150", "--wrong", "0.2", "--failed", "0.1",
-                    "--skip-baselines", "--data-dir", tmp.toString());
+            exit = ServerMain.commandLine().execute(args);
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, out);
+        return out;
+    }
+
+    @Test
+    void shortRunWithWrongAndFailedResultsEndsWithTheFiguresLine() {
+        String out = loadtest("loadtest", "--duration", "3", "--warmup", "1", "--hosts", "6", "--threads", "3",
+                "--work-units", "300", "--batch-size", "150", "--wrong", "0.2", "--failed", "0.1", "--skip-baselines",
+                "--data-dir", tmp.toString());
         Matcher last = LAST_LINE.matcher(out);
         assertTrue(last.find(), out);
         assertTrue(Long.parseLong(last.group(1)) > 0, "results went through the whole lifecycle:\n" + out);
@@ -57,19 +63,9 @@ class LoadTestCommandTest {
 
     @Test
     void aPreloadedHistoryIsInTheDatabaseButNotInTheFigures() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = ServerMain.commandLine().execute("loadtest", "--duration", "2", "--warmup", "0", "--hosts", "4",
-                    "--threads", "2", "--work-units", "100", "--batch-size", "100", "--history-work-units", "3000",
-                    "--history-hosts", "40", "--skip-baselines", "--data-dir", tmp.toString());
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, exit, out);
+        String out = loadtest("loadtest", "--duration", "2", "--warmup", "0", "--hosts", "4", "--threads", "2",
+                "--work-units", "100", "--batch-size", "100", "--history-work-units", "3000", "--history-hosts", "40",
+                "--skip-baselines", "--data-dir", tmp.toString());
         assertTrue(out.contains("history: 40 accounts and hosts, 3,000 done work units with 6,000 results"), out);
         Matcher whole = WHOLE_RUN.matcher(out);
         assertTrue(whole.find(), out);
