@@ -44,8 +44,15 @@ public final class Assimilator {
     private record Validated(long id, String outputSha256) {
     }
 
-    /** What merging one work unit comes to: per-file results to link, or why it failed. */
-    private record Merge(long workUnit, List<Long> inputs, List<String> perFile, String problem) {
+    /**
+     * What merging one work unit comes to: its per-file results (to store, then link by their hashes), or why it
+     * failed.
+     */
+    private record Merge(long workUnit, List<Long> inputs, List<byte[]> entries, List<String> perFile,
+                         String problem) {
+        Merge stored(List<String> hashes) {
+            return new Merge(workUnit, inputs, entries, hashes, problem);
+        }
     }
 
     /**
@@ -59,14 +66,9 @@ public final class Assimilator {
                 rs -> new Validated(rs.getLong(1), rs.getString(2)));
         for (int from = 0; from < waiting.size(); from += WORK_UNITS_PER_TRANSACTION) {
             List<Validated> group = waiting.subList(from, Math.min(waiting.size(), from + WORK_UNITS_PER_TRANSACTION));
-            List<Merge> merges = new ArrayList<>();
             Map<Long, List<Long>> inputs = inputsOf(group);
-            for (Validated wu : group) {
-                Merge m = merge(wu, inputs.getOrDefault(wu.id(), List.of()));
-                if (m != null) {
-                    merges.add(m);
-                }
-            }
+            List<Merge> merges = store(group.stream().map(wu -> merge(wu, inputs.getOrDefault(wu.id(), List.of())))
+                    .toList());
             Instant now = clock.instant();
             try {
                 jdbc.inTransaction(c -> {
@@ -115,31 +117,54 @@ public final class Assimilator {
         return out;
     }
 
-    /**
-     * Stores the per-file results of one work unit's canonical output. Null when the store cannot take them now
-     * (e.g. the disk is full): not the work unit's fault, so it stays VALIDATING and the next pass tries again.
-     */
+    /** Reads one work unit's canonical output and splits it into its per-file results. */
     private Merge merge(Validated wu, List<Long> inputs) {
-        List<String> perFile = new ArrayList<>();
+        List<byte[]> entries = new ArrayList<>();
         try {
             JsonNode fileResults = CanonicalJson.read(files.read(wu.outputSha256())).path("files");
             if (!fileResults.isArray() || fileResults.size() != inputs.size()) {
-                return new Merge(wu.id(), inputs, perFile, "canonical output lists " + fileResults.size()
+                return new Merge(wu.id(), inputs, entries, List.of(), "canonical output lists " + fileResults.size()
                         + " files, the work unit has " + inputs.size());
             }
             for (JsonNode entry : fileResults) {
-                try {
-                    perFile.add(files.put(CanonicalJson.write(entry)).sha256());
-                } catch (IOException e) {
-                    LOG.warn("work unit {}: cannot store its merged results ({}); trying again at the next pass",
-                            wu.id(), e.getMessage());
-                    return null;
-                }
+                entries.add(CanonicalJson.write(entry));
             }
-            return new Merge(wu.id(), inputs, perFile, null);
+            return new Merge(wu.id(), inputs, entries, List.of(), null);
         } catch (IOException | RuntimeException e) {
-            return new Merge(wu.id(), inputs, perFile, "canonical output cannot be read: " + e.getMessage());
+            return new Merge(wu.id(), inputs, entries, List.of(), "canonical output cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Stores the per-file results of a group's merges in one go (on PostgreSQL the store fsyncs them together,
+     * not one after another). When the store cannot take them now (e.g. the disk is full), that is not the work
+     * units' fault: they stay VALIDATING and the next pass tries again; only the failed merges go on.
+     */
+    private List<Merge> store(List<Merge> merges) {
+        List<byte[]> all = new ArrayList<>();
+        merges.stream().filter(m -> m.problem() == null).forEach(m -> all.addAll(m.entries()));
+        List<FileStore.StoredFile> stored;
+        try {
+            stored = files.putAll(all);
+        } catch (IOException e) {
+            LOG.warn("cannot store the merged results of {} work units ({}); trying again at the next pass",
+                    merges.size(), e.getMessage());
+            return merges.stream().filter(m -> m.problem() != null).toList();
+        }
+        List<Merge> out = new ArrayList<>();
+        int next = 0;
+        for (Merge m : merges) {
+            if (m.problem() != null) {
+                out.add(m);
+                continue;
+            }
+            List<String> hashes = new ArrayList<>();
+            for (int i = 0; i < m.entries().size(); i++) {
+                hashes.add(stored.get(next++).sha256());
+            }
+            out.add(m.stored(hashes));
+        }
+        return out;
     }
 
     private static void apply(Connection c, Merge m, Instant now) throws SQLException {

@@ -1,0 +1,50 @@
+package org.sparecycles.server.files;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparecycles.workunits.hash.Sha256;
+
+class FileStoreTest {
+    @TempDir
+    Path dataDir;
+
+    @ParameterizedTest(name = "fsync {0}")
+    @ValueSource(booleans = {true, false})
+    void putAllStoresEveryContentUnderItsHashInOrderOnceEach(boolean fsync) throws Exception {
+        FileStore store = new FileStore(dataDir, fsync);
+        byte[] already = "{\"file\":\"a.png\"}".getBytes(StandardCharsets.UTF_8);
+        store.put(already);
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            contents.add(("{\"file\":\"f" + (i % 30) + ".png\",\"objects\":[]}").getBytes(StandardCharsets.UTF_8));
+        }
+        contents.add(already);
+        contents.add(new byte[0]);
+
+        List<FileStore.StoredFile> stored = store.putAll(contents);
+
+        assertEquals(contents.size(), stored.size());
+        for (int i = 0; i < contents.size(); i++) {
+            assertEquals(Sha256.hex(contents.get(i)), stored.get(i).sha256(), "hash of content " + i);
+            assertEquals(contents.get(i).length, stored.get(i).size());
+            assertArrayEquals(contents.get(i), store.read(stored.get(i).sha256()), "content " + i + " read back");
+        }
+        assertEquals(32, store.count(), "30 distinct new entries, the empty one, and the one stored before");
+        try (Stream<Path> left = Files.list(dataDir.resolve("files/tmp"))) {
+            assertFalse(left.findAny().isPresent(), "no temporary files left behind");
+        }
+        assertTrue(store.putAll(List.of()).isEmpty());
+    }
+}
