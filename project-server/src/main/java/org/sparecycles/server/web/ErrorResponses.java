@@ -110,12 +110,42 @@ public final class ErrorResponses {
                         + ": " + what;
     }
 
+    /** The most of a refused request's unread body read and thrown away so the client gets the answer. */
+    static final long DRAIN_LIMIT = 32L << 20;
+
+    /**
+     * Reads and discards the rest of a refused request's body, up to {@link #DRAIN_LIMIT}; true when all of it was
+     * read. A client still sending its body when the server answers and closes may never see the answer: closing
+     * a socket with unread data resets the connection, and the reset can overtake the response. Reading the rest
+     * first lets the answer arrive (and the connection stay open).
+     */
+    private static boolean drained(HttpServerExchange exchange) {
+        long declared = exchange.getRequestContentLength();
+        if (!exchange.isBlocking() || declared > DRAIN_LIMIT) {
+            return false;
+        }
+        try {
+            java.io.InputStream in = exchange.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = DRAIN_LIMIT;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                left -= n;
+                if (left < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static void write(HttpServerExchange exchange, int status, ApiError body) {
         try {
             byte[] bytes = Json.mapper().writeValueAsBytes(body);
-            if (!exchange.isRequestComplete()) {
-                // refused before the body was read (too large, wrong hash...): close the connection rather than
-                // leave the rest of the body to be read as the next request on a kept-alive connection
+            if (!exchange.isRequestComplete() && !drained(exchange)) {
+                // refused before the body was read (too large, wrong hash...) and too much of it is left to read:
+                // close the connection rather than leave the rest to be read as the next request
                 exchange.setPersistent(false);
             }
             exchange.setStatusCode(status);
