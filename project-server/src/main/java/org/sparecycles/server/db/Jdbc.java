@@ -56,6 +56,38 @@ public final class Jdbc {
         }
     }
 
+    /** Work on one item of a group, inside the group's transaction. */
+    @FunctionalInterface
+    public interface ItemWork<T> {
+        void run(Connection connection, T item) throws SQLException;
+    }
+
+    /**
+     * Runs the work on every item, {@code perTransaction} items to a transaction (a commit per item would cost most
+     * of the time on H2). When a group's transaction fails, its items are done again one to a transaction, so one
+     * bad item cannot hold up the others; a failure of a single item is thrown.
+     */
+    public <T> void inTransactions(List<T> items, int perTransaction, ItemWork<T> work) {
+        for (int from = 0; from < items.size(); from += perTransaction) {
+            List<T> group = items.subList(from, Math.min(items.size(), from + perTransaction));
+            try {
+                inTransaction(c -> {
+                    for (T item : group) {
+                        work.run(c, item);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException groupFailed) {
+                for (T item : group) {
+                    inTransaction(c -> {
+                        work.run(c, item);
+                        return null;
+                    });
+                }
+            }
+        }
+    }
+
     /** Runs the work on a connection in auto-commit mode. */
     public <T> T withConnection(TransactionWork<T> work) {
         try (Connection c = dataSource.getConnection()) {

@@ -117,12 +117,7 @@ public final class FileStore {
                 if (fsync) {
                     fsync(temp);
                 }
-                Files.createDirectories(target.getParent());
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                moveIntoPlace(temp, target);
                 if (fsync) {
                     fsyncDirectory(target.getParent());
                 }
@@ -140,40 +135,45 @@ public final class FileStore {
      */
     public List<StoredFile> putAll(List<byte[]> contents) throws IOException {
         List<StoredFile> out = new ArrayList<>(contents.size());
-        Map<Path, Path> pending = new LinkedHashMap<>(); // temp file -> its place
+        Map<Path, Path> pending = new LinkedHashMap<>(); // place -> temp file written for it
         try {
             for (byte[] content : contents) {
                 String sha = Sha256.hex(content);
                 out.add(new StoredFile(sha, content.length));
                 Path target = path(sha);
-                if (Files.exists(target) || pending.containsValue(target)) {
+                if (Files.exists(target) || pending.containsKey(target)) {
                     continue;
                 }
                 Path temp = Files.createTempFile(tmp, "merged-", ".part");
-                pending.put(temp, target);
+                pending.put(target, temp);
                 Files.write(temp, content);
             }
             if (fsync) {
-                inParallel(new ArrayList<>(pending.keySet()), FileStore::fsync);
+                inParallel(new ArrayList<>(pending.values()), FileStore::fsync);
             }
             Set<Path> directories = new LinkedHashSet<>();
             for (Map.Entry<Path, Path> e : pending.entrySet()) {
-                Files.createDirectories(e.getValue().getParent());
-                try {
-                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException unsupported) {
-                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING);
-                }
-                directories.add(e.getValue().getParent());
+                moveIntoPlace(e.getValue(), e.getKey());
+                directories.add(e.getKey().getParent());
             }
             if (fsync) {
-                inParallel(new ArrayList<>(directories), dir -> fsyncDirectory(dir));
+                inParallel(new ArrayList<>(directories), FileStore::fsyncDirectory);
             }
             return out;
         } finally {
-            for (Path temp : pending.keySet()) {
+            for (Path temp : pending.values()) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Renames a complete temporary file to its place (atomically where the file system can). */
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

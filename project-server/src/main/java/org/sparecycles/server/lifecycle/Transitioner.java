@@ -49,42 +49,15 @@ public final class Transitioner {
         List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
                 + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY id",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
-        inGroups(expired, (c, r) -> expire(c, r, now));
+        jdbc.inTransactions(expired, PER_TRANSACTION, (c, r) -> expire(c, r, now));
         List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
                 rs -> rs.getLong(1));
-        inGroups(flagged, (c, wu) -> {
+        jdbc.inTransactions(flagged, PER_TRANSACTION, (c, wu) -> {
             if (WorkUnitTransitions.takeFlag(c, wu)) {
                 transition(c, wu, now);
             }
         });
         return flagged.size();
-    }
-
-    /** Work on one item inside a transaction. */
-    @FunctionalInterface
-    private interface ItemWork<T> {
-        void run(Connection c, T item) throws SQLException;
-    }
-
-    private <T> void inGroups(List<T> items, ItemWork<T> work) {
-        for (int from = 0; from < items.size(); from += PER_TRANSACTION) {
-            List<T> group = items.subList(from, Math.min(items.size(), from + PER_TRANSACTION));
-            try {
-                jdbc.inTransaction(c -> {
-                    for (T item : group) {
-                        work.run(c, item);
-                    }
-                    return null;
-                });
-            } catch (RuntimeException groupFailed) {
-                for (T item : group) {
-                    jdbc.inTransaction(c -> {
-                        work.run(c, item);
-                        return null;
-                    });
-                }
-            }
-        }
     }
 
     private void expire(Connection c, long[] r, Instant now) throws SQLException {

@@ -54,15 +54,17 @@ public final class HostTrust {
      * row) and a validation group (holding standings) can wait on each other.
      */
     public Standing peek(Connection c, long host, String app) throws SQLException {
-        return Jdbc.queryOne(c, "SELECT consecutive_valid, valid_results, invalid_results, error_results, daily_quota"
-                + " FROM host_app_trust WHERE host_id = ? AND app = ?", rs -> new Standing(rs.getInt(1),
-                rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app)
-                .orElseGet(() -> new Standing(0, 0, 0, 0, policy.initialQuota()));
+        return read(c, host, app, "").orElseGet(() -> new Standing(0, 0, 0, 0, policy.initialQuota()));
     }
 
     private static Optional<Standing> find(Connection c, long host, String app) throws SQLException {
+        return read(c, host, app, " FOR UPDATE");
+    }
+
+    /** The stored standing; {@code lock} is empty or " FOR UPDATE", never input. */
+    private static Optional<Standing> read(Connection c, long host, String app, String lock) throws SQLException {
         return Jdbc.queryOne(c, "SELECT consecutive_valid, valid_results, invalid_results, error_results, daily_quota"
-                + " FROM host_app_trust WHERE host_id = ? AND app = ? FOR UPDATE", rs -> new Standing(rs.getInt(1),
+                + " FROM host_app_trust WHERE host_id = ? AND app = ?" + lock, rs -> new Standing(rs.getInt(1),
                 rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app);
     }
 

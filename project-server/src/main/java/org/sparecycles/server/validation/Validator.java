@@ -61,45 +61,11 @@ public final class Validator {
     public void runPass() {
         List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
                 + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
-        for (int from = 0; from < waiting.size(); from += WORK_UNITS_PER_TRANSACTION) {
-            List<Long> group = waiting.subList(from, Math.min(waiting.size(), from + WORK_UNITS_PER_TRANSACTION));
-            try {
-                jdbc.inTransaction(c -> {
-                    for (long wu : group) {
-                        validate(c, wu);
-                    }
-                    return null;
-                });
-            } catch (RuntimeException groupFailed) {
-                for (long wu : group) {
-                    jdbc.inTransaction(c -> {
-                        validate(c, wu);
-                        return null;
-                    });
-                }
-            }
-        }
+        jdbc.inTransactions(waiting, WORK_UNITS_PER_TRANSACTION, this::validate);
         List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                 + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        for (int from = 0; from < late.size(); from += WORK_UNITS_PER_TRANSACTION) {
-            List<long[]> group = late.subList(from, Math.min(late.size(), from + WORK_UNITS_PER_TRANSACTION));
-            try {
-                jdbc.inTransaction(c -> {
-                    for (long[] r : group) {
-                        validateLate(c, r[1], r[0]);
-                    }
-                    return null;
-                });
-            } catch (RuntimeException groupFailed) {
-                for (long[] r : group) {
-                    jdbc.inTransaction(c -> {
-                        validateLate(c, r[1], r[0]);
-                        return null;
-                    });
-                }
-            }
-        }
+        jdbc.inTransactions(late, WORK_UNITS_PER_TRANSACTION, (c, r) -> validateLate(c, r[1], r[0]));
     }
 
     private void validate(Connection c, long wu) throws SQLException {
@@ -110,10 +76,10 @@ public final class Validator {
         if (row.isEmpty()) {
             return;
         }
-        row.get()[2] = appOfBatch(c, (Long) row.get()[2]);
+        String app = appOfBatch(c, (Long) row.get()[2]);
         int minQuorum = (Integer) row.get()[0];
         int target = (Integer) row.get()[1];
-        ResultComparator comparator = comparator((String) row.get()[2]);
+        ResultComparator comparator = comparator(app);
         List<Candidate> candidates = new ArrayList<>();
         List<byte[]> outputs = new ArrayList<>();
         for (Candidate r : candidates(c, wu, "r.validate_state IN ('INIT', 'INCONCLUSIVE')")) {
@@ -139,7 +105,7 @@ public final class Validator {
                 }
             }
             if (agreeing.size() >= needed) {
-                chooseCanonical(c, wu, candidates, agreeing, i, (String) row.get()[2]);
+                chooseCanonical(c, wu, candidates, agreeing, i, app);
                 return;
             }
         }
@@ -177,30 +143,28 @@ public final class Validator {
         Optional<Object[]> row = Jdbc.queryOne(c, "SELECT canonical_result_id, granted_credit, batch_id FROM work_units"
                 + " WHERE id = ? AND canonical_result_id IS NOT NULL FOR UPDATE",
                 rs -> new Object[] {rs.getLong(1), rs.getDouble(2), rs.getLong(3)}, wu);
-        if (row.isPresent()) {
-            row.get()[0] = Jdbc.queryOne(c, "SELECT output_sha256 FROM results WHERE id = ?", rs -> rs.getString(1),
-                    row.get()[0]).orElse(null);
-            row.get()[2] = appOfBatch(c, (Long) row.get()[2]);
-        }
         List<Candidate> late = candidates(c, wu, "r.id = " + resultId + " AND r.validate_state = 'INIT'");
         if (row.isEmpty() || late.isEmpty()) {
             return;
         }
+        String canonicalSha = Jdbc.queryOne(c, "SELECT output_sha256 FROM results WHERE id = ?",
+                rs -> rs.getString(1), row.get()[0]).orElse(null);
+        String app = appOfBatch(c, (Long) row.get()[2]);
         Candidate r = late.get(0);
         Optional<byte[]> output = read(r);
-        Optional<byte[]> canonical = read(new Candidate(0, 0, 0, (String) row.get()[0]));
+        Optional<byte[]> canonical = read(new Candidate(0, 0, 0, canonicalSha));
         if (output.isEmpty() || canonical.isEmpty()) {
             ResultTransitions.validateError(c, r.id(), "output missing from the store");
             return;
         }
         double granted = (Double) row.get()[1];
-        if (comparator((String) row.get()[2]).agree(canonical.get(), output.get())) {
+        if (comparator(app).agree(canonical.get(), output.get())) {
             if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
                 CreditLedger.grant(c, r.hostId(), granted, clock.instant());
-                trust.valid(c, r.hostId(), (String) row.get()[2]);
+                trust.valid(c, r.hostId(), app);
             }
         } else if (ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0)) {
-            trust.invalid(c, r.hostId(), (String) row.get()[2], clock.instant());
+            trust.invalid(c, r.hostId(), app, clock.instant());
         }
     }
 
