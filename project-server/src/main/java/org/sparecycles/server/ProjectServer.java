@@ -188,6 +188,11 @@ public final class ProjectServer implements AutoCloseable {
         return database.dataSource();
     }
 
+    /** How the database's commits were made durable so far: writes and the transactions they covered. */
+    public org.sparecycles.server.db.GroupCommit.Counts groupCommits() {
+        return database.groupCommit().counts();
+    }
+
     /** The content-addressed file store. */
     public FileStore files() {
         return files;

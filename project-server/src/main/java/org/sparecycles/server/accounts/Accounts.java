@@ -186,7 +186,7 @@ public final class Accounts {
                     + authenticatorIdle.toDays() + " days and has expired; log in again");
         }
         if (lastUsed == null || now.isAfter(lastUsed.plus(LAST_USE_PRECISION))) {
-            jdbc.update("UPDATE authenticators SET last_used_at = ? WHERE token_sha256 = ?", now, hash);
+            jdbc.updateNotYetDurable("UPDATE authenticators SET last_used_at = ? WHERE token_sha256 = ?", now, hash);
         }
         return jdbc.withConnection(c -> Optional.of(caller(c, id)));
     }

@@ -21,9 +21,11 @@ public final class Database implements AutoCloseable {
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
 
     private final HikariDataSource dataSource;
+    private final GroupCommit groupCommit;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, GroupCommit groupCommit) {
         this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
     }
 
     /**
@@ -52,7 +54,14 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot connect to the database at " + withoutPassword(url) + ": "
                     + e.getMessage(), e);
         }
-        return migrated(ds);
+        GroupCommit groupCommit;
+        try {
+            groupCommit = url.startsWith("jdbc:h2:") ? GroupCommit.h2(url, user, password) : GroupCommit.none();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return migrated(ds, groupCommit);
     }
 
     /** The URL with any {@code password=} parameter masked, for messages. */
@@ -60,14 +69,16 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
-    private static Database migrated(HikariDataSource ds) {
+    private static Database migrated(HikariDataSource ds, GroupCommit groupCommit) {
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            groupCommit.awaitDurable();
         } catch (RuntimeException e) {
+            groupCommit.close();
             ds.close();
             throw e;
         }
-        return new Database(ds);
+        return new Database(ds, groupCommit);
     }
 
     /** Opens (creating if needed) and migrates the database of a data dir. */
@@ -78,12 +89,13 @@ public final class Database implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        // WRITE_DELAY=0: a commit reaches the file before the call returns, so acknowledged reports survive kill -9.
+        // WRITE_DELAY: H2's background writer writes commits within this many ms; what callers are told is written
+        // before they are told, by the group commit (Jdbc), so acknowledged reports survive kill -9.
         // QUERY_CACHE_SIZE: parsed statements kept per connection (default 8); the scheduler alone runs ~20 kinds.
         // CACHE_SIZE: H2's page cache; a quarter of the heap up to 256 MB (H2's default is 16 MB), so a database of
         // millions of results keeps more of its working set in memory.
         String url = "jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128;CACHE_SIZE="
+                + ";WRITE_DELAY=500;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128;CACHE_SIZE="
                 + pageCacheKilobytes(Runtime.getRuntime().maxMemory());
         try (Connection probe = DriverManager.getConnection(url, "sa", "")) {
             probe.isValid(1); // fails fast when another process holds the file, before a pool starts retrying
@@ -99,7 +111,15 @@ public final class Database implements AutoCloseable {
         config.setPassword("");
         config.setMaximumPoolSize(10);
         config.setPoolName("sparecycles-db");
-        return migrated(new HikariDataSource(config));
+        GroupCommit groupCommit = GroupCommit.h2(url, "sa", "");
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            groupCommit.close();
+            throw e;
+        }
+        return migrated(ds, groupCommit);
     }
 
     /** H2's page cache for a heap of {@code maxHeapBytes}: a quarter of it, at least 16 MB, at most 256 MB. */
@@ -111,14 +131,20 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /** How this database's commits are made durable. */
+    public GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
     /** A helper running statements on this database. */
     public Jdbc jdbc() {
-        return new Jdbc(dataSource);
+        return new Jdbc(dataSource, groupCommit);
     }
 
     @Override
     public void close() {
         dataSource.close();
+        groupCommit.close();
     }
 
     /** Another process holds the database open. */

@@ -16,13 +16,21 @@ import javax.sql.DataSource;
 /**
  * Small JDBC helper: transactions and one-line queries with positional arguments. {@link Instant} arguments
  * are bound as {@code TIMESTAMP WITH TIME ZONE} in UTC. SQL errors become {@link DataAccessException}.
- * Thread-safe; each call takes its own connection unless one is passed.
+ * Writes ({@link #inTransaction}, {@link #update}) return once durable, through the database's {@link GroupCommit};
+ * the other calls are for reads. Thread-safe; each call takes its own connection unless one is passed.
  */
 public final class Jdbc {
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
 
+    /** For a database whose commits are durable when they return (PostgreSQL, tests' in-memory databases). */
     public Jdbc(DataSource dataSource) {
+        this(dataSource, GroupCommit.none());
+    }
+
+    public Jdbc(DataSource dataSource, GroupCommit groupCommit) {
         this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
     }
 
     /** Work in one transaction, with a connection whose auto-commit is off. */
@@ -37,8 +45,18 @@ public final class Jdbc {
         T map(ResultSet row) throws SQLException;
     }
 
-    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    /** Runs the work in one transaction: committed and durable when it returns, rolled back when it throws. */
     public <T> T inTransaction(TransactionWork<T> work) {
+        T result = inTransactionNotYetDurable(work);
+        groupCommit.awaitDurable();
+        return result;
+    }
+
+    /**
+     * Runs the work in one transaction, committed when it returns but perhaps not yet durable: for several
+     * transactions of one request, followed by one {@link #awaitDurable()} before the answer goes out.
+     */
+    public <T> T inTransactionNotYetDurable(TransactionWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -88,7 +106,15 @@ public final class Jdbc {
         }
     }
 
-    /** Runs the work on a connection in auto-commit mode. */
+    /** Returns when everything committed before the call is durable. */
+    public void awaitDurable() {
+        groupCommit.awaitDurable();
+    }
+
+    /**
+     * Runs the work on a connection in auto-commit mode, for reads: a write made through it may not be durable
+     * when it returns.
+     */
     public <T> T withConnection(TransactionWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
@@ -109,7 +135,18 @@ public final class Jdbc {
         return withConnection(c -> queryLong(c, sql, args));
     }
 
+    /** Executes an update in auto-commit mode; returns the number of rows changed once the change is durable. */
     public int update(String sql, Object... args) {
+        int changed = updateNotYetDurable(sql, args);
+        groupCommit.awaitDurable();
+        return changed;
+    }
+
+    /**
+     * Executes an update in auto-commit mode without waiting for it to be durable: for bookkeeping that may be lost
+     * with the last moments before a crash (a last-contact time), or that an {@link #awaitDurable()} follows.
+     */
+    public int updateNotYetDurable(String sql, Object... args) {
         return withConnection(c -> update(c, sql, args));
     }
 

@@ -29,6 +29,7 @@ import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.sparecycles.server.ProjectServer;
+import org.sparecycles.server.db.GroupCommit;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.app.InputFile;
@@ -53,9 +54,18 @@ final class LoadTest {
     record Report(double seconds, long completed, long dispatched, long reported, long schedulerRequests,
                   long errors, List<String> errorSamples, Histogram schedulerLatency, long workUnitsDone,
                   long validResults, long invalidResults, long inconclusiveResults, long errorResults,
-                  long noReplyResults) {
+                  long noReplyResults, double processCpuSeconds, long databaseWrites, long durableWaits,
+                  long bytesWritten) {
         double resultsPerSecond() {
             return completed / seconds;
+        }
+
+        /**
+         * CPU time of this process (server and load generator together) per completed result: steadier than
+         * results/s on a machine shared with other work.
+         */
+        double cpuMillisPerResult() {
+            return completed == 0 ? 0 : processCpuSeconds * 1000 / completed;
         }
 
         double p99Millis() {
@@ -141,7 +151,7 @@ final class LoadTest {
         long warmupEnd = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
         Progress progress = new Progress(server.dataSource());
         while (System.nanoTime() < warmupEnd) {
-            progress.tick(console, "warm-up");
+            progress.tick(console, "warm-up", warmupEnd);
         }
         latencies.values().forEach(h -> {
             synchronized (h) {
@@ -154,13 +164,19 @@ final class LoadTest {
         long startReported = reported.sum();
         long startRequests = requests.sum();
         long startErrors = errors.sum();
+        double startCpu = processCpuSeconds();
+        GroupCommit.Counts startCommits = server.groupCommits();
+        long startBytes = bytesWritten();
         long start = System.nanoTime();
         long end = start + (long) (settings.durationSeconds() * 1e9);
         while (System.nanoTime() < end) {
-            progress.tick(console, "measuring");
+            progress.tick(console, "measuring", end);
         }
         long completed = completedResults(server.dataSource()) - startCompleted;
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = processCpuSeconds() - startCpu;
+        GroupCommit.Counts commits = server.groupCommits();
+        long bytes = bytesWritten() - startBytes;
         stop.set(true);
         pool.shutdown();
         for (Future<?> f : running) {
@@ -176,8 +192,28 @@ final class LoadTest {
         synchronized (errorSamples) {
             return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
                     requests.sum() - startRequests, errors.sum() - startErrors, List.copyOf(errorSamples), all,
-                    states[0], states[1], states[2], states[3], states[4], states[5]);
+                    states[0], states[1], states[2], states[3], states[4], states[5], cpu,
+                    commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(), bytes);
         }
+    }
+
+    /** Bytes this process caused to be written to storage ({@code /proc/self/io}, Linux); -1 where unknown. */
+    private static long bytesWritten() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double processCpuSeconds() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : 0;
     }
 
     private Void hostLoop(List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
@@ -244,14 +280,17 @@ final class LoadTest {
         }
     }
 
-    /** Keeps unsent work available: submits another batch when fewer than two batches' results are unsent. */
+    /**
+     * Keeps unsent work available: submits another batch when fewer than two batches' results are unsent, looking
+     * once a second (a count over the unsent results' index).
+     */
     private void feed(ProjectServer server, long researcher, long project, AtomicBoolean stop) throws Exception {
         while (!stop.get()) {
             if (unsentResults(server.dataSource()) < 4L * settings.batchSize()) {
                 submitWork(server, researcher, project, settings.batchSize());
             } else {
                 synchronized (this) {
-                    wait(200);
+                    wait(1000);
                 }
             }
         }
@@ -389,9 +428,13 @@ final class LoadTest {
             this.db = db;
         }
 
-        void tick(PrintStream out, String phase) throws Exception {
+        /** Waits up to 5 s, never past {@code until}, then prints a progress line. */
+        void tick(PrintStream out, String phase, long until) throws Exception {
+            // the count of completed results is a join over every result of the run: every 5 s, not every second,
+            // so that the load generator's own queries stay a small share of the CPU it measures
+            long waitMillis = Math.min(5000, Math.max(1, (until - System.nanoTime()) / 1_000_000));
             synchronized (this) {
-                wait(1000);
+                wait(waitMillis);
             }
             long now = System.nanoTime();
             long completed = completedResults(db);

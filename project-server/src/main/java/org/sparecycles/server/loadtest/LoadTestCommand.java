@@ -112,6 +112,17 @@ public final class LoadTestCommand implements Callable<Integer> {
                             + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),
                     r.resultsPerSecond(), r.dispatched(), r.reported(), r.schedulerRequests(),
                     r.schedulerRequests() / r.seconds(), r.errors());
+            out.printf(Locale.ROOT, "CPU per result: %.2f ms (this process: server and load generator; %.0f%% of %d"
+                            + " cores)%n", r.cpuMillisPerResult(), 100 * r.processCpuSeconds() / r.seconds()
+                            / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
+            if (r.bytesWritten() >= 0 && r.completed() > 0) {
+                out.printf(Locale.ROOT, "written to storage: %.1f MB/s, %.1f KB per result%n",
+                        r.bytesWritten() / r.seconds() / 1e6, r.bytesWritten() / 1e3 / r.completed());
+            }
+            if (r.databaseWrites() > 0) {
+                out.printf(Locale.ROOT, "group commit: %.0f database writes/s, %.1f waits for durability per write%n",
+                        r.databaseWrites() / r.seconds(), (double) r.durableWaits() / r.databaseWrites());
+            }
             out.printf(Locale.ROOT, "scheduler latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     r.schedulerLatency().getValueAtPercentile(50) / 1000.0,
                     r.schedulerLatency().getValueAtPercentile(90) / 1000.0, r.p99Millis(),

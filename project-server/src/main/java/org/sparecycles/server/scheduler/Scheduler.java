@@ -92,9 +92,10 @@ public final class Scheduler {
         List<Long> cancelled = new ArrayList<>();
         // on its own, outside the reports' transaction (so a request does not hold the host's row while the validator
         // grants it credit), and at most every LAST_CONTACT_PRECISION
-        jdbc.update("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
+        jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
                 + " OR last_contact_at < ?)", now, host.id(), now.minus(LAST_CONTACT_PRECISION));
-        List<Long> acknowledged = jdbc.inTransaction(c -> {
+        // the reports' and the claims' transactions are made durable together, once, before the reply goes out
+        List<Long> acknowledged = jdbc.inTransactionNotYetDurable(c -> {
             List<Long> acks = applyReports(c, host, request.reports(), now);
             cancelled.addAll(cancellations(c, host, request));
             return acks;
@@ -107,6 +108,7 @@ public final class Scheduler {
                 ? dispatch(host, request.workSeconds(), Set.copyOf(request.projects()), now) : List.of();
         long delay = assignments.isEmpty() && (queue.size() == 0 || blocked)
                 ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
+        jdbc.awaitDurable();
         List<String> messages = blocked ? List.of("this host is blocked by the server's admins and gets no new work")
                 : assignments.isEmpty() && request.workSeconds() > 0
                 ? List.of("no work available for this host right now") : List.of();
@@ -240,7 +242,7 @@ public final class Scheduler {
             List<DispatchQueue.Candidate> sent = new ArrayList<>();
             Claims claims = new Claims(host, now);
             try {
-                out.addAll(jdbc.inTransaction(c -> {
+                out.addAll(jdbc.inTransactionNotYetDurable(c -> {
                     List<Assignment> claimed = new ArrayList<>();
                     for (DispatchQueue.Candidate candidate : taken) {
                         Optional<Assignment> a = claim(c, claims, candidate);
