@@ -90,74 +90,124 @@ final class History {
                 }
             }
             String sha = "0".repeat(64);
-            try (PreparedStatement wu = c.prepareStatement("INSERT INTO work_units (batch_id, name, state, min_quorum,"
-                    + " target_results, max_error_results, max_total_results, delay_bound_seconds, estimated_seconds,"
-                    + " granted_credit, created_at, completed_at) VALUES (?, ?, 'DONE', 2, 2, 3, 6, 86400, 1.0, 0.01,"
-                    + " ?, ?)", Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement file = c.prepareStatement("INSERT INTO batch_files (batch_id, seq, name, sha256,"
-                         + " size_bytes, work_unit_id, output_sha256) VALUES (?, ?, ?, ?, 100, ?, ?)");
-                 PreparedStatement result = c.prepareStatement("INSERT INTO results (work_unit_id, name, server_state,"
-                         + " outcome, validate_state, host_id, account_id, sent_at, deadline, reported_at,"
-                         + " output_sha256, output_size, cpu_seconds, elapsed_seconds, claimed_credit, granted_credit,"
-                         + " created_at) VALUES (?, ?, 'OVER', 'SUCCESS', 'VALID', ?, ?, ?, ?, ?, ?, 100, 0.5, 0.5,"
-                         + " 0.01, 0.01, ?)", Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement canonical = c.prepareStatement(
-                         "UPDATE work_units SET canonical_result_id = ? WHERE id = ?")) {
-                long[] wuIds = new long[ROWS_PER_COMMIT];
-                for (int from = 0; from < workUnits; from += ROWS_PER_COMMIT) {
-                    int n = Math.min(ROWS_PER_COMMIT, workUnits - from);
-                    OffsetDateTime day = now.minusDays(30).plusSeconds((long) from * 30 * 86400 / workUnits);
-                    for (int i = 0; i < n; i++) {
-                        wu.setLong(1, batch);
-                        wu.setString(2, "past_" + (from + i));
-                        wu.setObject(3, day);
-                        wu.setObject(4, day.plusHours(1));
-                        wu.addBatch();
-                    }
-                    wu.executeBatch();
-                    readKeys(wu, wuIds, 0);
-                    long[] resultIds = new long[2 * n];
-                    for (int i = 0; i < n; i++) {
-                        for (int r = 0; r < 2; r++) {
-                            int h = random.nextInt(hosts);
-                            result.setLong(1, wuIds[i]);
-                            result.setString(2, "past_" + (from + i) + "_" + r);
-                            result.setLong(3, hostIds[h]);
-                            result.setLong(4, hostAccounts[h]);
-                            result.setObject(5, day);
-                            result.setObject(6, day.plusDays(1));
-                            result.setObject(7, day.plusMinutes(30));
-                            result.setString(8, sha);
-                            result.setObject(9, day);
-                            result.addBatch();
-                        }
-                        file.setLong(1, batch);
-                        file.setInt(2, from + i);
-                        file.setString(3, String.format("past-%08d.png", from + i));
-                        file.setString(4, sha);
-                        file.setLong(5, wuIds[i]);
-                        file.setString(6, sha);
-                        file.addBatch();
-                    }
-                    result.executeBatch();
-                    readKeys(result, resultIds, 0);
-                    file.executeBatch();
-                    for (int i = 0; i < n; i++) {
-                        canonical.setLong(1, resultIds[2 * i]);
-                        canonical.setLong(2, wuIds[i]);
-                        canonical.addBatch();
-                    }
-                    canonical.executeBatch();
-                    c.commit();
-                    if ((from / ROWS_PER_COMMIT) % 5 == 4) {
-                        console.printf("  history: %,d of %,d work units (%.0f s)%n", from + n, workUnits,
-                                (System.nanoTime() - t0) / 1e9);
-                    }
-                }
-            }
+            long[] firstReplica = insertWorkUnits(c, batch, workUnits, now, sha, console, t0);
+            insertResults(c, firstReplica, hostIds, hostAccounts, now, sha, console, t0);
         }
         console.printf("history: %,d accounts and hosts, %,d done work units with %,d results, in %.1f s%n", hosts,
                 workUnits, 2L * workUnits, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The day work unit {@code i} of {@code n} was done: spread evenly over the 30 days before {@code now}. */
+    private static OffsetDateTime day(OffsetDateTime now, long i, long n) {
+        return now.minusDays(30).plusSeconds(i * 30 * 86400 / n);
+    }
+
+    /** Inserts the work units and their files in order; returns their ids. */
+    private static long[] insertWorkUnits(Connection c, long batch, int workUnits, OffsetDateTime now, String sha,
+                                          PrintStream console, long t0) throws SQLException {
+        long[] ids = new long[workUnits];
+        try (PreparedStatement wu = c.prepareStatement("INSERT INTO work_units (batch_id, name, state, min_quorum,"
+                + " target_results, max_error_results, max_total_results, delay_bound_seconds, estimated_seconds,"
+                + " granted_credit, created_at, completed_at) VALUES (?, ?, 'DONE', 2, 2, 3, 6, 86400, 1.0, 0.01,"
+                + " ?, ?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement file = c.prepareStatement("INSERT INTO batch_files (batch_id, seq, name, sha256,"
+                     + " size_bytes, work_unit_id, output_sha256) VALUES (?, ?, ?, ?, 100, ?, ?)")) {
+            for (int from = 0; from < workUnits; from += ROWS_PER_COMMIT) {
+                int n = Math.min(ROWS_PER_COMMIT, workUnits - from);
+                for (int i = from; i < from + n; i++) {
+                    wu.setLong(1, batch);
+                    wu.setString(2, "past_" + i);
+                    wu.setObject(3, day(now, i, workUnits));
+                    wu.setObject(4, day(now, i, workUnits).plusHours(1));
+                    wu.addBatch();
+                }
+                wu.executeBatch();
+                readKeys(wu, ids, from);
+                for (int i = from; i < from + n; i++) {
+                    file.setLong(1, batch);
+                    file.setInt(2, i);
+                    file.setString(3, String.format("past-%08d.png", i));
+                    file.setString(4, sha);
+                    file.setLong(5, ids[i]);
+                    file.setString(6, sha);
+                    file.addBatch();
+                }
+                file.executeBatch();
+                c.commit();
+                progress(console, "work units", from + n, workUnits, t0);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Inserts two valid results per work unit and makes the first one canonical. The results go in host order: the
+     * first replicas of all work units, in order, spread over the first half of the hosts, then the second replicas
+     * over the second half, so the two replicas of a work unit never share a host or an account and every index of
+     * the results table (by host, by account, by work unit, by time) grows at one end or in one sweep. Inserted at
+     * random places, each commit rewrote pages all over those indexes, and the database file grew to many times its
+     * content (17 GB before a million work units).
+     */
+    private static void insertResults(Connection c, long[] workUnitIds, long[] hostIds, long[] hostAccounts,
+                                      OffsetDateTime now, String sha, PrintStream console, long t0)
+            throws SQLException {
+        int n = workUnitIds.length;
+        long total = 2L * n;
+        long[] firstReplica = new long[n];
+        try (PreparedStatement result = c.prepareStatement("INSERT INTO results (work_unit_id, name, server_state,"
+                + " outcome, validate_state, host_id, account_id, sent_at, deadline, reported_at, output_sha256,"
+                + " output_size, cpu_seconds, elapsed_seconds, claimed_credit, granted_credit, created_at)"
+                + " VALUES (?, ?, 'OVER', 'SUCCESS', 'VALID', ?, ?, ?, ?, ?, ?, 100, 0.5, 0.5, 0.01, 0.01, ?)",
+                Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement canonical = c.prepareStatement(
+                     "UPDATE work_units SET canonical_result_id = ? WHERE id = ?")) {
+            long[] keys = new long[ROWS_PER_COMMIT];
+            for (long from = 0; from < total; from += ROWS_PER_COMMIT) {
+                int count = (int) Math.min(ROWS_PER_COMMIT, total - from);
+                for (long j = from; j < from + count; j++) {
+                    int w = (int) (j % n);
+                    int replica = (int) (j / n);
+                    // the second replica's host is at least hosts/2 further on, so never the first one's (hosts > 1)
+                    int h = (int) (j * hostIds.length / total);
+                    OffsetDateTime day = day(now, w, n);
+                    result.setLong(1, workUnitIds[w]);
+                    result.setString(2, "past_" + w + "_" + replica);
+                    result.setLong(3, hostIds[h]);
+                    result.setLong(4, hostAccounts[h]);
+                    result.setObject(5, day);
+                    result.setObject(6, day.plusDays(1));
+                    result.setObject(7, day.plusMinutes(30));
+                    result.setString(8, sha);
+                    result.setObject(9, day);
+                    result.addBatch();
+                }
+                result.executeBatch();
+                readKeys(result, keys, 0);
+                for (int k = 0; k < count; k++) {
+                    long j = from + k;
+                    if (j < n) {
+                        firstReplica[(int) j] = keys[k];
+                    }
+                }
+                c.commit();
+                progress(console, "results", from + count, total, t0);
+            }
+            for (int from = 0; from < n; from += ROWS_PER_COMMIT) {
+                for (int w = from; w < Math.min(n, from + ROWS_PER_COMMIT); w++) {
+                    canonical.setLong(1, firstReplica[w]);
+                    canonical.setLong(2, workUnitIds[w]);
+                    canonical.addBatch();
+                }
+                canonical.executeBatch();
+                c.commit();
+            }
+        }
+    }
+
+    private static void progress(PrintStream console, String what, long done, long total, long t0) {
+        if (done == total || done / ROWS_PER_COMMIT % 10 == 0) {
+            console.printf("  history: %,d of %,d %s (%.0f s)%n", done, total, what, (System.nanoTime() - t0) / 1e9);
+        }
     }
 
     private static void readKeys(Statement s, long[] into, int offset) throws SQLException {
