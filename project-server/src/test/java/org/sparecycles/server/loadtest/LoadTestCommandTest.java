@@ -80,5 +80,15 @@ class LoadTestCommandTest {
             rs.next();
             assertEquals(6_000, rs.getLong(1), "the history is in the database: two valid results per work unit");
         }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM work_units w"
+                     + " WHERE w.name LIKE 'past_%' AND (SELECT COUNT(DISTINCT r.host_id) FROM results r"
+                     + " WHERE r.work_unit_id = w.id) = 2 AND (SELECT COUNT(DISTINCT r.account_id) FROM results r"
+                     + " WHERE r.work_unit_id = w.id) = 2 AND (SELECT r.work_unit_id FROM results r"
+                     + " WHERE r.id = w.canonical_result_id) = w.id")) {
+            rs.next();
+            assertEquals(3_000, rs.getLong(1), "each past work unit's replicas went to two hosts of two accounts,"
+                    + " and its canonical result is one of them");
+        }
     }
 }
