@@ -64,8 +64,6 @@ public abstract class GroupCommit implements AutoCloseable {
     public abstract void close();
 
     private static final class H2 extends GroupCommit {
-        /** How long a writer lets others join its write; set by a system property for experiments only. */
-        private static final long DELAY_NANOS = Long.getLong("sparecycles.groupCommitDelayMicros", 0) * 1000;
         private final Object lock = new Object();
         private final Connection writer;
         /** The last ticket handed out; a ticket is taken after its transaction committed. */
@@ -81,7 +79,7 @@ public abstract class GroupCommit implements AutoCloseable {
 
         @Override
         public void awaitDurable() {
-            long upTo = 0;
+            long upTo;
             synchronized (lock) {
                 long ticket = ++issued;
                 while (true) {
@@ -99,15 +97,12 @@ public abstract class GroupCommit implements AutoCloseable {
                     }
                 }
                 writing = true;
+                upTo = issued; // every ticket issued so far belongs to a transaction that has committed
             }
+            // no waiting for more to join: tried (1-2 ms, as PostgreSQL's commit_delay), it wrote 5-13% fewer bytes
+            // per result and did not lower the CPU per result measurably, and it adds to every request's latency
             boolean done = false;
             try {
-                if (DELAY_NANOS > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(DELAY_NANOS);
-                }
-                synchronized (lock) {
-                    upTo = issued; // every ticket issued so far belongs to a transaction that has committed
-                }
                 write();
                 done = true;
             } finally {
