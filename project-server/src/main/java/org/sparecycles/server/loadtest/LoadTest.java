@@ -47,7 +47,7 @@ final class LoadTest {
     /** What to run. */
     record Settings(Path dataDir, int hosts, int threads, double durationSeconds, double warmupSeconds,
                     int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares,
-                    String dbUrl, int nodes, int historyWorkUnits, int historyHosts) {
+                    String dbUrl, int nodes, int historyWorkUnits, int historyHosts, double rate) {
     }
 
     /** The figures of one run. */
@@ -219,16 +219,27 @@ final class LoadTest {
     private Void hostLoop(List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
                           AtomicBoolean stop) {
         double estimate = 1e-9;
+        // with --rate, this thread's share of it: requests start on a schedule and latency counts from the planned
+        // start, so a server falling behind shows in the figures instead of slowing the load (coordinated omission)
+        long interval = settings.rate() > 0 ? (long) (settings.threads() * 1e9 / settings.rate()) : 0;
+        long planned = System.nanoTime();
         while (!stop.get()) {
             for (SimulatedHost host : hosts) {
                 if (stop.get()) {
                     return null;
                 }
                 try {
+                    long t = System.nanoTime();
+                    if (interval > 0) {
+                        planned += interval;
+                        if (planned > t) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(planned - t);
+                        }
+                        t = planned;
+                    }
                     List<ResultReport> reports = host.takeReports(System.nanoTime());
                     SchedulerRequest request = new SchedulerRequest(host.hostId, reports,
                             estimate * settings.resultsPerRequest(), host.inProgress(), List.of());
-                    long t = System.nanoTime();
                     SchedulerReply reply = host.client.schedule(host.authenticator, request);
                     long micros = (System.nanoTime() - t) / 1000;
                     synchronized (latency) {

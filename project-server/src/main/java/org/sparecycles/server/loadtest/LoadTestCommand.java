@@ -31,6 +31,11 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "16", description = "load-generator threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--rate", defaultValue = "0", description = "scheduler requests per second over all threads, with"
+            + " latency measured from each request's planned start; 0: each host asks again as soon as it has"
+            + " answered (default: ${DEFAULT-VALUE})")
+    double rate;
+
     @Option(names = "--data-dir", description = "server data directory (default: a temporary one, deleted afterwards)")
     Path dataDir;
 
@@ -87,11 +92,12 @@ public final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (hosts < 2 || threads < 1 || duration <= 0 || warmup < 0 || workUnits < 1 || batchSize < 1
                 || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1 || (nodes > 1 && db == null)
-                || historyWorkUnits < 0 || historyHosts < 0 || (historyWorkUnits > 0 && historyHosts < 1)) {
+                || historyWorkUnits < 0 || historyHosts < 0 || (historyWorkUnits > 0 && historyHosts < 1)
+                || !(rate >= 0) || Double.isInfinite(rate)) {
             System.err.println("loadtest: need --hosts >= 2, --threads >= 1, --duration > 0, --warmup >= 0 and"
                     + " positive --work-units, --batch-size, --results-per-request, --deadline-seconds, --nodes;"
                     + " several --nodes share one database, so they need --db; --history-work-units needs"
-                    + " --history-hosts >= 1");
+                    + " --history-hosts >= 1; --rate >= 0");
             return 2;
         }
         LoadShares shares;
@@ -106,7 +112,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         try {
             LoadTest.Report r = new LoadTest(new LoadTest.Settings(dir.resolve("server"), hosts, threads, duration,
                     warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares, db, nodes, historyWorkUnits,
-                    historyHosts), out).run();
+                    historyHosts, rate), out).run();
             out.println();
             out.printf(Locale.ROOT, "measured %.1f s: %,d results validated and assimilated (%.0f/s), %,d dispatched,"
                             + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),

@@ -61,6 +61,22 @@ class LoadTestCommandTest {
         assertTrue(count(whole, 5) > 0, "failed results were counted: " + whole.group());
     }
 
+    private static final Pattern MEASURED = Pattern.compile("measured ([\\d.]+) s: .* ([\\d,]+) scheduler requests");
+
+    @Test
+    void aRateHoldsTheSchedulerRequestsToIt() {
+        String out = loadtest("loadtest", "--duration", "3", "--warmup", "1", "--hosts", "6", "--threads", "3",
+                "--work-units", "300", "--batch-size", "150", "--rate", "10", "--skip-baselines",
+                "--data-dir", tmp.toString());
+        Matcher measured = MEASURED.matcher(out);
+        assertTrue(measured.find(), out);
+        double seconds = Double.parseDouble(measured.group(1));
+        long requests = count(measured, 2);
+        // unpaced, three threads against a local server make hundreds of requests in 3 s
+        assertTrue(requests > 0 && requests <= 10 * seconds + 3, requests + " requests in " + seconds + " s:\n" + out);
+        assertTrue(out.contains(" 0 errors"), out);
+    }
+
     @Test
     void aPreloadedHistoryIsInTheDatabaseButNotInTheFigures() throws Exception {
         String out = loadtest("loadtest", "--duration", "2", "--warmup", "0", "--hosts", "4", "--threads", "2",
