@@ -33,6 +33,8 @@ final class DispatchQueue {
     private final Map<Long, Candidate> entries = new LinkedHashMap<>();
     private final Map<Long, Candidate> inFlight = new HashMap<>();
     private long cursor;
+    /** A refill's query is running (outside the lock, so requests go on taking from what is queued meanwhile). */
+    private boolean refilling;
 
     DispatchQueue(Jdbc jdbc) {
         this.jdbc = jdbc;
@@ -42,10 +44,14 @@ final class DispatchQueue {
      * Takes the first candidate that is usable, refilling first when the queue is low; it stays out of the queue
      * until {@link #remove} or {@link #release}.
      */
-    synchronized Optional<Candidate> take(Predicate<Candidate> usable) {
-        if (entries.size() < LOW_WATER) {
-            refill();
+    Optional<Candidate> take(Predicate<Candidate> usable) {
+        if (size() < LOW_WATER) {
+            load(false);
         }
+        return takeQueued(usable);
+    }
+
+    private synchronized Optional<Candidate> takeQueued(Predicate<Candidate> usable) {
         for (Iterator<Candidate> it = entries.values().iterator(); it.hasNext(); ) {
             Candidate c = it.next();
             if (usable.test(c)) {
@@ -58,10 +64,14 @@ final class DispatchQueue {
     }
 
     /** The smallest work unit id among the queued candidates (refilling first when low); MAX_VALUE when empty. */
-    synchronized long firstWorkUnitId() {
-        if (entries.size() < LOW_WATER) {
-            refill();
+    long firstWorkUnitId() {
+        if (size() < LOW_WATER) {
+            load(false);
         }
+        return firstQueuedWorkUnitId();
+    }
+
+    private synchronized long firstQueuedWorkUnitId() {
         return entries.values().stream().mapToLong(Candidate::workUnitId).min().orElse(Long.MAX_VALUE);
     }
 
@@ -82,24 +92,63 @@ final class DispatchQueue {
         return entries.size();
     }
 
-    /** Loads more unsent results after the cursor; wraps to the start when the table end is reached. */
-    synchronized void refill() {
-        int room = CAPACITY - entries.size();
-        if (room <= 0) {
-            return;
-        }
-        List<Candidate> loaded = jdbc.query("SELECT r.id, r.name, r.work_unit_id, w.estimated_seconds, b.project_id"
-                + " FROM results r JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
-                + " WHERE r.server_state = 'UNSENT' AND r.id > ? ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY",
-                rs -> new Candidate(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)), cursor);
-        for (Candidate c : loaded) {
-            if (!inFlight.containsKey(c.resultId())) {
-                entries.putIfAbsent(c.resultId(), c);
+    /**
+     * Loads more unsent results after the cursor, or waits for a load another request started; wraps to the start
+     * when the table end is reached.
+     */
+    void refill() {
+        load(true);
+    }
+
+    /**
+     * The query runs outside the lock: requests take from what is queued meanwhile (they all waited on the lock for
+     * the query's length before, which showed in the scheduler's p99). A result the query read as unsent may have
+     * been sent meanwhile and come back as a stale entry; its claim then fails the guarded update and drops it.
+     */
+    private void load(boolean waitForOther) {
+        long from;
+        int room;
+        synchronized (this) {
+            if (refilling) {
+                while (waitForOther && refilling) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                return;
             }
-            cursor = c.resultId();
+            room = CAPACITY - entries.size();
+            if (room <= 0) {
+                return;
+            }
+            refilling = true;
+            from = cursor;
         }
-        if (loaded.size() < room) {
-            cursor = 0;
+        try {
+            List<Candidate> loaded = jdbc.query("SELECT r.id, r.name, r.work_unit_id, w.estimated_seconds,"
+                    + " b.project_id FROM results r JOIN work_units w ON w.id = r.work_unit_id"
+                    + " JOIN batches b ON b.id = w.batch_id WHERE r.server_state = 'UNSENT' AND r.id > ?"
+                    + " ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY", rs -> new Candidate(rs.getLong(1),
+                    rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)), from);
+            synchronized (this) {
+                for (Candidate c : loaded) {
+                    if (!inFlight.containsKey(c.resultId())) {
+                        entries.putIfAbsent(c.resultId(), c);
+                    }
+                    cursor = c.resultId();
+                }
+                if (loaded.size() < room) {
+                    cursor = 0;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                refilling = false;
+                notifyAll();
+            }
         }
     }
 }
