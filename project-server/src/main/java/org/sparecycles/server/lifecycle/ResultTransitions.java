@@ -19,6 +19,21 @@ public final class ResultTransitions {
                 + " VALUES (?, ?, 'UNSENT', 'INIT', ?)", wu, name, now);
     }
 
+    /** Inserts new UNSENT / INIT results, one per work unit and name at the same index, in one JDBC batch. */
+    public static void createdAll(Connection c, long[] workUnits, String[] names, Instant now) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO results (work_unit_id, name, server_state,"
+                + " validate_state, created_at) VALUES (?, ?, 'UNSENT', 'INIT', ?)")) {
+            java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+            for (int i = 0; i < workUnits.length; i++) {
+                ps.setLong(1, workUnits[i]);
+                ps.setString(2, names[i]);
+                ps.setObject(3, at);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** UNSENT to IN_PROGRESS: sent to a host, with its deadline. */
     public static boolean sent(Connection c, long result, long host, long account, Instant now, Instant deadline)
             throws SQLException {
