@@ -106,6 +106,7 @@ public final class ClientEngine implements AutoCloseable {
     private Instant lastRefresh;
     private ProjectKey projectKey;
     private CompletableFuture<Integer> lastReports;
+    private final CpuLedger cpu = new CpuLedger();
 
     private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
             throws IOException {
@@ -451,6 +452,11 @@ public final class ClientEngine implements AutoCloseable {
         paused.clear();
         workers.clear();
         save();
+        try {
+            cpu.write(config.dataDir());
+        } catch (IOException e) {
+            events.add("client", "cannot write " + CpuLedger.FILE + ": " + e.getMessage());
+        }
         events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
                 + " checkpoints at the next start" : ""));
     }
@@ -521,6 +527,7 @@ public final class ClientEngine implements AutoCloseable {
             int slot = freeSlot();
             update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
+                cpu.workerStarting();
                 WorkerProcess w = slots.startFresh(t, slot, settings.checkpointInterval());
                 watch(t.resultId(), w);
                 events.add(source, "started result " + t.resultId() + " (" + t.assignment().resultName()
@@ -589,6 +596,7 @@ public final class ClientEngine implements AutoCloseable {
                 return;
             }
             int k = slots.checkpointedFiles(t);
+            cpu.workerStarting();
             WorkerProcess w = slots.resume(t, settings.checkpointInterval());
             watch(t.resultId(), w);
             events.add(source, "resumed result " + t.resultId() + " from checkpoint after " + k + " of "
@@ -631,6 +639,7 @@ public final class ClientEngine implements AutoCloseable {
         try {
             var outcome = slot.readOutcome().filter(o -> o.resultId() == resultId);
             if (code == 0 && outcome.isPresent()) {
+                cpu.computed(outcome.get()); // only workers of this run: their CPU is among this process's children
                 computed(resultId, slot, outcome.get());
             } else {
                 String message = code == 0 ? "worker exited without a result" : slot.readError();
