@@ -119,13 +119,16 @@ public final class ClientEngine implements AutoCloseable {
         this.store = new StateStore(dir.resolve("state.json"), clock);
         this.api = new ServerApi(config.server());
         this.cache = new InputCache(dir.resolve("cache"), api);
-        this.slots = new WorkerSlots(dir.resolve("slots"), config, new WorkerLauncher(), cache);
+        this.slots = new WorkerSlots(dir.resolve("slots"), config,
+                new WorkerLauncher(Files.createDirectories(dir.resolve("slots"))), cache);
         this.outputs = Files.createDirectories(dir.resolve("outputs"));
         this.source = config.serverText();
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         this.loop = new EngineLoop(e -> events.add("client", "internal error: " + e));
         this.transfers = new Transfers(backoff);
-        this.settings = EngineSettings.unrestricted(config.cores(), config.minBuffer(), config.extraTasks());
+        EngineSettings all = EngineSettings.unrestricted(config.cores(), config.minBuffer(), config.extraTasks());
+        this.settings = new EngineSettings(all.maxRunning(), null, false, false, all.minBuffer(), all.extraTasks(),
+                all.projects(), 0, config.checkpointInterval());
         this.snapshot = Snapshots.of(source, state, new Snapshots.Running(Map.of(), Map.of(), Map.of()), List.of(),
                 Map.of(), null, "starting", null);
     }

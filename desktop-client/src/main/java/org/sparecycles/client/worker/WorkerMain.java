@@ -159,8 +159,13 @@ public final class WorkerMain {
         public void checkpoint(List<ObjectNode> done) {
             computed.add(done.size() - 1);
             long now = System.nanoTime();
-            boolean last = done.size() >= task.inputs().size();
-            if (!last && now - lastCheckpointNanos < task.checkpointIntervalMs() * 1_000_000L) {
+            if (done.size() >= task.inputs().size()) {
+                // the last file: output.json and result.json, written next, record the finished run; a checkpoint
+                // here would serialise every file's results once more for nothing
+                delayForTests();
+                return;
+            }
+            if (now - lastCheckpointNanos < task.checkpointIntervalMs() * 1_000_000L) {
                 delayForTests();
                 return; // too soon: the next checkpoint carries these files too
             }
