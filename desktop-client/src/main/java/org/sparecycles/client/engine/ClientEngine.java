@@ -336,6 +336,7 @@ public final class ClientEngine implements AutoCloseable {
                 pinProjectKey();
             } else if (a.isRegistered()) {
                 events.add(source, "host " + a.hostId() + " (saved)");
+                cpu.registered();
                 tick();
             } else {
                 register();
@@ -369,6 +370,7 @@ public final class ClientEngine implements AutoCloseable {
             events.add(source, "pinned project key " + pinned.key().fingerprint());
             if (keepHost) {
                 events.add(source, "host " + earlier.hostId() + " (kept)");
+                cpu.registered();
                 attaching = false;
                 tick();
             } else {
@@ -386,6 +388,7 @@ public final class ClientEngine implements AutoCloseable {
             update(st -> st.withAttachment(st.attachment().withProjectKey(key.encoded())));
             events.add(source, "pinned project key " + key.fingerprint());
             if (state.attachment().isRegistered()) {
+                cpu.registered();
                 attaching = false;
                 tick();
             } else {
@@ -434,6 +437,7 @@ public final class ClientEngine implements AutoCloseable {
             update(st -> st.withAttachment(st.attachment().withHost(hostId, registration.benchmarkGflops())));
             events.add(source, String.format(Locale.ROOT, "registered host %d (%s, %d cores, %.2f GFLOPS per core)",
                     hostId, registration.cpuModel(), registration.cores(), registration.benchmarkGflops()));
+            cpu.registered();
             attaching = false;
             tick();
         }, this::register);

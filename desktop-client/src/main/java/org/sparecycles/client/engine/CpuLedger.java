@@ -18,7 +18,7 @@ final class CpuLedger {
     static final String FILE = "cpu.json";
 
     private Optional<ProcessCpu.Times> atFirstWorker = Optional.empty();
-    private double clientAtFirstWorker = -1;
+    private double clientAtRegistered = -1;
     private int workersStarted;
     private int tasksMeasured;
     private double appSeconds;
@@ -30,8 +30,8 @@ final class CpuLedger {
      * Linux).
      *
      * @param clientSeconds             the client process itself (every thread, its JVM start included)
-     * @param clientUntilFirstWorker    of which before the first worker started (start, attach, host benchmark,
-     *                                  first scheduler request and download); -1 when no worker started
+     * @param clientUntilRegistered     of which until the host was registered, or found registered in the saved
+     *                                  state: JVM start, attach, host benchmark; once per attachment or start
      * @param otherChildrenSeconds      processes the client ran before its first worker (none expected), counted
      *                                  as the client's
      * @param workerProcessesSeconds    every worker process that ended, whole (JVM start to exit)
@@ -43,14 +43,20 @@ final class CpuLedger {
      *                                  rest of the whole is after the app (writing the output, JVM exit) and
      *                                  workers stopped before they finished
      */
-    record Report(double clientSeconds, double clientUntilFirstWorker, Double otherChildrenSeconds,
+    record Report(double clientSeconds, double clientUntilRegistered, Double otherChildrenSeconds,
                   Double workerProcessesSeconds, int workersStarted, int tasksMeasured, double appSeconds,
                   double workerStartSeconds, double checkpointSeconds) {
     }
 
+    /** The host is registered: the client's start-up is over. */
+    void registered() {
+        if (clientAtRegistered < 0) {
+            clientAtRegistered = clientSeconds();
+        }
+    }
+
     void workerStarting() {
         if (workersStarted++ == 0) {
-            clientAtFirstWorker = clientSeconds();
             atFirstWorker = ProcessCpu.current();
         }
     }
@@ -72,7 +78,7 @@ final class CpuLedger {
                 .or(() -> workersStarted == 0 ? now.map(ProcessCpu.Times::childrenSeconds) : Optional.empty())
                 .orElse(null);
         Double workers = now.map(t -> t.childrenSeconds() - (other == null ? 0 : other)).orElse(null);
-        return new Report(clientSeconds(), clientAtFirstWorker, other, workers, workersStarted, tasksMeasured,
+        return new Report(clientSeconds(), clientAtRegistered, other, workers, workersStarted, tasksMeasured,
                 appSeconds, workerStartSeconds, checkpointSeconds);
     }
 

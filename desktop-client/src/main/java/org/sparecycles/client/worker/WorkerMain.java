@@ -31,6 +31,8 @@ import org.sparecycles.workunits.json.Json;
  * it is gone, so a killed client leaves no worker writing into the slot.
  */
 public final class WorkerMain {
+    /** Least time between two writes of the progress file. */
+    private static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
     private final Slot slot;
     private final CpuClock cpu;
     private final long startNanos = System.nanoTime();
@@ -128,6 +130,8 @@ public final class WorkerMain {
         /** CPU of this thread spent writing checkpoints and progress, which is the runtime's, not the app's. */
         long checkpointNanos;
         private long lastCheckpointNanos = startNanos;
+        private long lastProgressNanos;
+        private boolean progressWritten;
         private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         SlotContext(WorkerTask task, Slot.Checkpoint previous) {
@@ -145,6 +149,12 @@ public final class WorkerMain {
 
         @Override
         public void progress(double fractionDone) {
+            long now = System.nanoTime();
+            if (progressWritten && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+                return; // the client reads it about once a second; each write forces the file to disk
+            }
+            progressWritten = true;
+            lastProgressNanos = now;
             long before = threads.getCurrentThreadCpuTime();
             try {
                 AtomicFiles.write(slot.progressFile(),

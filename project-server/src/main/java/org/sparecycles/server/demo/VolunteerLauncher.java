@@ -66,6 +66,12 @@ public final class VolunteerLauncher {
      * {@code afterFaulty} between starting those and the honest ones (when there are both).
      */
     public Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty) throws IOException {
+        return start(server, baseDir, count, faulty, afterFaulty, List.of("-Xmx96m"));
+    }
+
+    /** As {@link #start(URI, Path, int, int, Runnable)}, each client JVM started with {@code jvmOptions}. */
+    public Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty,
+                            List<String> jvmOptions) throws IOException {
         Files.createDirectories(baseDir);
         List<Volunteer> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
@@ -74,7 +80,7 @@ public final class VolunteerLauncher {
             }
             String name = "volunteer-" + i;
             List<String> command = new ArrayList<>(javaAndClasspath.subList(0, 1));
-            command.add("-Xmx96m");
+            command.addAll(jvmOptions);
             command.addAll(javaAndClasspath.subList(1, javaAndClasspath.size()));
             command.addAll(List.of("--headless", "--server", server.toString(),
                     "--email", name + "@demo.sparecycles.local", "--password", "demo-password-" + i,

@@ -13,8 +13,8 @@ import java.util.Locale;
  * @param workerEnd       worker processes after the app until exit (and workers stopped before finishing)
  * @param checkpoints     worker processes writing checkpoints and progress while the app ran
  * @param client          the client processes themselves: scheduling, downloads, uploads, hashing, state saving
- * @param clientStartUp   of {@code client}: until each client's first task started (JVM start, attach, host
- *                        benchmark, first request and download)
+ * @param clientStartUp   of {@code client}: until each client had its host registered (JVM start, attach, host
+ *                        benchmark), once per attachment
  * @param workers         worker processes started
  * @param tasks           tasks whose worker reported its split
  */
@@ -39,7 +39,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
             checkpoints += c;
             end += whole.asDouble() - a - s - c;
             client += r.get("clientSeconds").asDouble() + r.path("otherChildrenSeconds").asDouble(0);
-            startUp += Math.max(0, r.get("clientUntilFirstWorker").asDouble());
+            startUp += Math.max(0, r.get("clientUntilRegistered").asDouble());
             workers += r.get("workersStarted").asInt();
             tasks += r.get("tasksMeasured").asInt();
         }
@@ -66,7 +66,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         row(s, "worker end (app done to exit)", workerEnd);
         row(s, "worker checkpoints and progress files", checkpoints);
         row(s, "client process (scheduling, transfers, hashing, state)", client);
-        s.append(String.format(Locale.ROOT, "%-58s %10.2f%n", "  of which until its first task started", clientStartUp));
+        s.append(String.format(Locale.ROOT, "%-58s %10.2f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
         row(s, "total", total());
         row(s, "outside the app", outside());
         if (tasks > 0) {

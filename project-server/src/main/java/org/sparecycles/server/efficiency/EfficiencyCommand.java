@@ -40,6 +40,10 @@ import picocli.CommandLine.Option;
                 "it is merged, and report the volunteers' CPU inside the app and outside it (Linux)."})
 public final class EfficiencyCommand implements Callable<Integer> {
     static final long MAX_OUTPUT_BYTES = 256L << 20;
+    /** The options of desktop-client/headless.jvmopts (docs/benchmarks.md, "Desktop client footprint"). */
+    static final List<String> LEAN_CLIENT_OPTIONS = List.of("-Xms8m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
 
     @Option(names = "--images", defaultValue = "2000", description = "images in the batch (default: ${DEFAULT-VALUE})")
     int images;
@@ -48,7 +52,7 @@ public final class EfficiencyCommand implements Callable<Integer> {
             description = "local headless volunteers, one task at a time each (default: ${DEFAULT-VALUE})")
     int volunteers;
 
-    @Option(names = "--files-per-work-unit", defaultValue = "100",
+    @Option(names = "--files-per-work-unit", defaultValue = "200",
             description = "images per work unit (default: ${DEFAULT-VALUE})")
     int filesPerWorkUnit;
 
@@ -65,6 +69,10 @@ public final class EfficiencyCommand implements Callable<Integer> {
             description = "working directory: workload/ (kept and reused), server/ and volunteers/ (made afresh)"
                     + " (default: ${DEFAULT-VALUE})")
     Path dataDir;
+
+    @Option(names = "--lean-clients", description = {"start the clients with the options of"
+            + " desktop-client/headless.jvmopts (C1 only, one compiler thread, serial GC) instead of JVM defaults"})
+    boolean leanClients;
 
     @Option(names = "--workload-only", description = "only write the scaled workload into DATA_DIR/workload")
     boolean workloadOnly;
@@ -112,10 +120,11 @@ public final class EfficiencyCommand implements Callable<Integer> {
             long serverCpuBefore = processCpuNanos();
             long start = System.nanoTime();
             BatchStatus done;
+            List<String> clientOptions = leanClients ? LEAN_CLIENT_OPTIONS : List.of("-Xmx96m");
             try (VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), volunteerDirs, volunteers, 0,
-                    () -> { })) {
-                console.println("Started " + volunteers + " headless volunteers (logs in "
-                        + crowd.logDir().toAbsolutePath() + ")");
+                    () -> { }, clientOptions)) {
+                console.println("Started " + volunteers + " headless volunteers, JVM options " + clientOptions
+                        + " (logs in " + crowd.logDir().toAbsolutePath() + ")");
                 done = new ProgressLine(console).follow(() -> server.batches().status(batch.id()),
                         Duration.ofMinutes(timeoutMinutes), crowd::checkAlive);
                 crowd.stop(); // each client writes cpu.json as it stops
