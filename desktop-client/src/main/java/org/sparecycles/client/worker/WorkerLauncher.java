@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import org.sparecycles.workunits.hash.Sha256;
  * ({@code -XX:SharedArchiveFile}) instead of loading and verifying about a thousand classes from the jars, which
  * halves a worker's CPU from JVM start to app start (docs/benchmarks.md, "Whole-system efficiency"). The archive's
  * name carries a hash of the java command, JVM version and class path entries (with their sizes and times), so an
- * upgrade makes a new one; a JVM that cannot use an archive runs without it ({@code -Xshare:auto}).
+ * upgrade makes a new one; a JVM that cannot use an archive runs without it ({@code -Xshare:auto}). Only for a
+ * class path of jars (the installed client, {@code java -jar}), see {@link #WorkerLauncher(Path)}.
  */
 public final class WorkerLauncher {
     /** Smallest heap given to a worker, whatever the work unit's memory bound says. */
@@ -51,11 +53,21 @@ public final class WorkerLauncher {
         this(javaExecutable(), absoluteClassPath(System.getProperty("java.class.path")), findNice());
     }
 
-    /** Workers sharing a class archive kept in {@code archiveDir} (HotSpot only; elsewhere none). */
+    /**
+     * Workers sharing a class archive kept in {@code archiveDir}: on HotSpot, when the class path holds jars only
+     * (HotSpot refuses to archive classes from a non-empty directory, as in a development build, and the dumping
+     * worker then fails); otherwise none.
+     */
     public WorkerLauncher(Path archiveDir) {
         this(javaExecutable(), absoluteClassPath(System.getProperty("java.class.path")), findNice(),
-                isHotSpot() ? Optional.of(archiveDir.resolve(archiveName(javaExecutable(),
-                        absoluteClassPath(System.getProperty("java.class.path"))))) : Optional.empty());
+                archiveFor(archiveDir, absoluteClassPath(System.getProperty("java.class.path"))));
+    }
+
+    static Optional<Path> archiveFor(Path archiveDir, String classPath) {
+        boolean jarsOnly = Arrays.stream(classPath.split(File.pathSeparator))
+                .allMatch(e -> !e.isEmpty() && Files.isRegularFile(Path.of(e)));
+        return isHotSpot() && jarsOnly ? Optional.of(archiveDir.resolve(archiveName(javaExecutable(), classPath)))
+                : Optional.empty();
     }
 
     WorkerLauncher(String java, String classPath, Optional<String> nice) {

@@ -21,7 +21,7 @@ import org.sparecycles.workunits.json.Json;
  * and their workers; the breakdown of the volunteers' CPU must add up, from figures each client measured.
  */
 class EfficiencyCommandTest {
-    private static final Pattern ROW = Pattern.compile("(?m)^(\\S.*?)\\s{2,}(\\d+\\.\\d\\d)\\s+(\\d+\\.\\d\\d)%$");
+    private static final Pattern ROW = Pattern.compile("(?m)^(\\S.*?)\\s{2,}(\\d+\\.\\d{3})\\s+(\\d+\\.\\d\\d)%$");
     private static final Pattern LAST_LINE = Pattern.compile("(?m)^outside_app_share=(\\d+\\.\\d\\d)% app_cpu_s=(\\S+)"
             + " worker_start_cpu_s=(\\S+) checkpoint_cpu_s=(\\S+) client_cpu_s=(\\S+)$");
 
@@ -60,14 +60,15 @@ class EfficiencyCommandTest {
         for (double part : new double[] {app, start, end, checkpoints, client}) {
             assertTrue(part > 0, "every part was measured:\n" + text);
         }
-        assertEquals(total, app + start + end + checkpoints + client, 0.03, "the parts add up to the total:\n" + text);
-        assertEquals(total - app, rows.get("outside the app"), 0.03, text);
+        assertEquals(total, app + start + end + checkpoints + client, 0.003, "the parts add up to the total:\n" + text);
+        assertEquals(total - app, rows.get("outside the app"), 0.003, text);
 
         Matcher last = LAST_LINE.matcher(text);
         assertTrue(last.find(), text);
         assertEquals(100 * (total - app) / total, Double.parseDouble(last.group(1)), 0.05, text);
         assertEquals(app, Double.parseDouble(last.group(2)), 0.006);
-        assertEquals(start + end, Double.parseDouble(last.group(3)), 0.02);
+        assertEquals(start + end, Double.parseDouble(last.group(3)), 0.006);
+        assertEquals(checkpoints, Double.parseDouble(last.group(4)), 0.006);
         assertEquals(client, Double.parseDouble(last.group(5)), 0.006);
 
         int tasks = 0;

@@ -66,7 +66,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         row(s, "worker end (app done to exit)", workerEnd);
         row(s, "worker checkpoints and progress files", checkpoints);
         row(s, "client process (scheduling, transfers, hashing, state)", client);
-        s.append(String.format(Locale.ROOT, "%-58s %10.2f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
+        s.append(String.format(Locale.ROOT, "%-58s %10.3f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
         row(s, "total", total());
         row(s, "outside the app", outside());
         if (tasks > 0) {
@@ -85,7 +85,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
     }
 
     private void row(StringBuilder s, String label, double seconds) {
-        s.append(String.format(Locale.ROOT, "%-58s %10.2f %7.2f%%%n", label, seconds,
+        s.append(String.format(Locale.ROOT, "%-58s %10.3f %7.2f%%%n", label, seconds,
                 total() <= 0 ? 0 : 100 * seconds / total()));
     }
 }

@@ -106,7 +106,7 @@ public final class EfficiencyCommand implements Callable<Integer> {
         }
         deleteTree(dataDir.resolve("server"));
         deleteTree(dataDir.resolve("volunteers"));
-        // a mosaic's output lists about 2,000 objects (~180 KB of JSON), so a work unit of 100 images outgrows
+        // a mosaic's output lists about 1,350 objects (~180 KB of JSON), so a work unit of 200 images outgrows
         // the default output limit of 4 MiB: raised as an operator would for such a batch
         ServerConfig config = ServerConfig.builder().port(0).dataDir(dataDir.resolve("server"))
                 .maxOutputBytes(MAX_OUTPUT_BYTES).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1)
