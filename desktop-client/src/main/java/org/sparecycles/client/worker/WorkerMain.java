@@ -150,7 +150,7 @@ public final class WorkerMain {
         @Override
         public void progress(double fractionDone) {
             long now = System.nanoTime();
-            if (progressWritten && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+            if (fractionDone < 1 && progressWritten && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
                 return; // the client reads it about once a second; each write forces the file to disk
             }
             progressWritten = true;
