@@ -68,6 +68,11 @@ public final class ClientMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long pollSeconds;
 
+    @Option(names = "--checkpoint-seconds", paramLabel = "S", defaultValue = "60",
+            description = "Least time between two checkpoints of a task; 0: after every input file"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long checkpointSeconds;
+
     // Test-only switches: hidden from --help, used by the end-to-end tests.
 
     /** Test only: {@code wrong-results} makes workers add 1 to each file's count, so results turn INVALID. */
@@ -163,7 +168,8 @@ public final class ClientMain implements Callable<Integer> {
                 .minRequestInterval(Duration.ofSeconds(pollSeconds))
                 .backoff(Duration.ofSeconds(Math.min(2, Math.max(1, maxBackoffSeconds))),
                         Duration.ofSeconds(Math.max(1, maxBackoffSeconds)))
-                .taskDelay(Duration.ofMillis(taskDelayMs));
+                .taskDelay(Duration.ofMillis(taskDelayMs))
+                .checkpointInterval(Duration.ofSeconds(checkpointSeconds));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,17 +26,27 @@ import java.util.Objects;
  * @param progressRefresh how often progress of running tasks is read (only while tasks run)
  * @param faultInjection  test only: make workers produce wrong results
  * @param taskDelay       test only: pause of the worker after each input file
+ * @param checkpointInterval least time between two checkpoints of a task (zero: after every input file); the
+ *                        command line's default is {@link #DEFAULT_CHECKPOINT_INTERVAL}
  */
 public record ClientConfig(URI server, String email, String password, String name, Path dataDir, int cores,
                            int extraTasks, Duration minBuffer, Duration minRequestInterval, Duration backoffBase,
                            Duration backoffMax, Duration progressRefresh, FaultInjection faultInjection,
-                           Duration taskDelay) {
+                           Duration taskDelay, Duration checkpointInterval) {
 
     /** Environment variables read as defaults for the command line. */
     public static final String ENV_SERVER = "SPARECYCLES_SERVER";
     public static final String ENV_EMAIL = "SPARECYCLES_EMAIL";
     public static final String ENV_PASSWORD = "SPARECYCLES_PASSWORD";
     public static final String ENV_DATA_DIR = "SPARECYCLES_DATA_DIR";
+
+    /**
+     * Checkpoint interval of the headless client unless told otherwise: a minute, as the desktop app's preference
+     * and BOINC's "checkpoint at most every 60 seconds". Each checkpoint rewrites every file's results so far, so
+     * checkpointing after every file costs time quadratic in the files of a work unit (docs/benchmarks.md,
+     * "Whole-system efficiency").
+     */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
 
     /** Largest number of slots accepted; more than this is clamped with a warning. */
     public static final int MAX_CORES = 256;
@@ -82,6 +92,7 @@ public record ClientConfig(URI server, String email, String password, String nam
         Objects.requireNonNull(progressRefresh, "progressRefresh");
         Objects.requireNonNull(faultInjection, "faultInjection");
         Objects.requireNonNull(taskDelay, "taskDelay");
+        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     }
 
     /** The server URL as text, the form used in state, events and cache keys. */
@@ -116,6 +127,7 @@ public record ClientConfig(URI server, String email, String password, String nam
         private Duration progressRefresh = Duration.ofSeconds(1);
         private FaultInjection faultInjection = FaultInjection.NONE;
         private Duration taskDelay = Duration.ZERO;
+        private Duration checkpointInterval = Duration.ZERO;
         private final List<String> warnings = new ArrayList<>();
 
         public Builder server(String v) { server = v; return this; }
@@ -131,6 +143,7 @@ public record ClientConfig(URI server, String email, String password, String nam
         public Builder progressRefresh(Duration v) { progressRefresh = v; return this; }
         public Builder faultInjection(FaultInjection v) { faultInjection = v; return this; }
         public Builder taskDelay(Duration v) { taskDelay = v; return this; }
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
 
         /** Warnings about values that were clamped by the last {@link #build()}. */
         public List<String> warnings() {
@@ -168,6 +181,7 @@ public record ClientConfig(URI server, String email, String password, String nam
             }
             requireNonNegative("min-buffer-seconds", minBuffer, problems);
             requireNonNegative("task-delay-ms", taskDelay, problems);
+            requireNonNegative("checkpoint-seconds", checkpointInterval, problems);
             if (minRequestInterval.isNegative() || minRequestInterval.isZero()) {
                 problems.add("poll-seconds: " + minRequestInterval.toSeconds() + " must be at least 1");
             }
@@ -180,7 +194,7 @@ public record ClientConfig(URI server, String email, String password, String nam
             String cleanName = name == null || name.isBlank() ? null : name.trim();
             return new ClientConfig(uri, email.trim(), password, cleanName, dataDir.toAbsolutePath().normalize(),
                     slots, extraTasks, minBuffer, minRequestInterval, backoffBase, backoffMax, progressRefresh, faultInjection,
-                    taskDelay);
+                    taskDelay, checkpointInterval);
         }
 
         private URI parseServer(List<String> problems) {

@@ -106,6 +106,7 @@ public final class ClientEngine implements AutoCloseable {
     private Instant lastRefresh;
     private ProjectKey projectKey;
     private CompletableFuture<Integer> lastReports;
+    private final CpuLedger cpu = new CpuLedger();
 
     private ClientEngine(ClientConfig config, Clock clock, EventLog events, DataDirLock lock, ClientState state)
             throws IOException {
@@ -118,13 +119,16 @@ public final class ClientEngine implements AutoCloseable {
         this.store = new StateStore(dir.resolve("state.json"), clock);
         this.api = new ServerApi(config.server());
         this.cache = new InputCache(dir.resolve("cache"), api);
-        this.slots = new WorkerSlots(dir.resolve("slots"), config, new WorkerLauncher(), cache);
+        this.slots = new WorkerSlots(dir.resolve("slots"), config,
+                new WorkerLauncher(Files.createDirectories(dir.resolve("slots"))), cache);
         this.outputs = Files.createDirectories(dir.resolve("outputs"));
         this.source = config.serverText();
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         this.loop = new EngineLoop(e -> events.add("client", "internal error: " + e));
         this.transfers = new Transfers(backoff);
-        this.settings = EngineSettings.unrestricted(config.cores(), config.minBuffer(), config.extraTasks());
+        EngineSettings all = EngineSettings.unrestricted(config.cores(), config.minBuffer(), config.extraTasks());
+        this.settings = new EngineSettings(all.maxRunning(), null, false, false, all.minBuffer(), all.extraTasks(),
+                all.projects(), 0, config.checkpointInterval());
         this.snapshot = Snapshots.of(source, state, new Snapshots.Running(Map.of(), Map.of(), Map.of()), List.of(),
                 Map.of(), null, "starting", null);
     }
@@ -332,6 +336,7 @@ public final class ClientEngine implements AutoCloseable {
                 pinProjectKey();
             } else if (a.isRegistered()) {
                 events.add(source, "host " + a.hostId() + " (saved)");
+                cpu.registered();
                 tick();
             } else {
                 register();
@@ -365,6 +370,7 @@ public final class ClientEngine implements AutoCloseable {
             events.add(source, "pinned project key " + pinned.key().fingerprint());
             if (keepHost) {
                 events.add(source, "host " + earlier.hostId() + " (kept)");
+                cpu.registered();
                 attaching = false;
                 tick();
             } else {
@@ -382,6 +388,7 @@ public final class ClientEngine implements AutoCloseable {
             update(st -> st.withAttachment(st.attachment().withProjectKey(key.encoded())));
             events.add(source, "pinned project key " + key.fingerprint());
             if (state.attachment().isRegistered()) {
+                cpu.registered();
                 attaching = false;
                 tick();
             } else {
@@ -430,6 +437,7 @@ public final class ClientEngine implements AutoCloseable {
             update(st -> st.withAttachment(st.attachment().withHost(hostId, registration.benchmarkGflops())));
             events.add(source, String.format(Locale.ROOT, "registered host %d (%s, %d cores, %.2f GFLOPS per core)",
                     hostId, registration.cpuModel(), registration.cores(), registration.benchmarkGflops()));
+            cpu.registered();
             attaching = false;
             tick();
         }, this::register);
@@ -451,6 +459,11 @@ public final class ClientEngine implements AutoCloseable {
         paused.clear();
         workers.clear();
         save();
+        try {
+            cpu.write(config.dataDir());
+        } catch (IOException e) {
+            events.add("client", "cannot write " + CpuLedger.FILE + ": " + e.getMessage());
+        }
         events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
                 + " checkpoints at the next start" : ""));
     }
@@ -521,6 +534,7 @@ public final class ClientEngine implements AutoCloseable {
             int slot = freeSlot();
             update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
+                cpu.workerStarting();
                 WorkerProcess w = slots.startFresh(t, slot, settings.checkpointInterval());
                 watch(t.resultId(), w);
                 events.add(source, "started result " + t.resultId() + " (" + t.assignment().resultName()
@@ -589,6 +603,7 @@ public final class ClientEngine implements AutoCloseable {
                 return;
             }
             int k = slots.checkpointedFiles(t);
+            cpu.workerStarting();
             WorkerProcess w = slots.resume(t, settings.checkpointInterval());
             watch(t.resultId(), w);
             events.add(source, "resumed result " + t.resultId() + " from checkpoint after " + k + " of "
@@ -631,6 +646,7 @@ public final class ClientEngine implements AutoCloseable {
         try {
             var outcome = slot.readOutcome().filter(o -> o.resultId() == resultId);
             if (code == 0 && outcome.isPresent()) {
+                cpu.computed(outcome.get()); // only workers of this run: their CPU is among this process's children
                 computed(resultId, slot, outcome.get());
             } else {
                 String message = code == 0 ? "worker exited without a result" : slot.readError();

@@ -2,19 +2,32 @@ package org.sparecycles.client.worker;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sparecycles.client.state.AtomicFiles;
+import org.sparecycles.workunits.hash.Sha256;
 
 /**
- * Starts worker JVMs: {@code [nice -n 19] <java> -Dsparecycles.worker=<slot dir> -Xmx<m> -cp <this JVM's class path>
- * WorkerMain <slot dir>},
+ * Starts worker JVMs: {@code [nice -n 19] <java> -Dsparecycles.worker=<slot dir> -Xmx<m> [class archive] -cp <this
+ * JVM's class path> WorkerMain <slot dir>},
  * with stdout and stderr appended to the slot's {@code worker.log} and stdin a pipe the worker watches (see
  * {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
+ *
+ * <p>Class archive: on HotSpot, the first worker of a client run with no archive yet writes the classes it loaded
+ * into an AppCDS archive as it exits ({@code -XX:ArchiveClassesAtExit}); later workers map it
+ * ({@code -XX:SharedArchiveFile}) instead of loading and verifying about a thousand classes from the jars, which
+ * halves a worker's CPU from JVM start to app start (docs/benchmarks.md, "Whole-system efficiency"). The archive's
+ * name carries a hash of the java command, JVM version and class path entries (with their sizes and times), so an
+ * upgrade makes a new one; a JVM that cannot use an archive runs without it ({@code -Xshare:auto}). Only for a
+ * class path of jars (the installed client, {@code java -jar}), see {@link #WorkerLauncher(Path)}.
  */
 public final class WorkerLauncher {
     /** Smallest heap given to a worker, whatever the work unit's memory bound says. */
@@ -32,24 +45,54 @@ public final class WorkerLauncher {
     private final String javaCommand;
     private final String classPath;
     private final Optional<String> nice;
+    private final Optional<Path> classArchive;
+    private final AtomicBoolean archiveTried = new AtomicBoolean();
 
+    /** Workers without a class archive. */
     public WorkerLauncher() {
         this(javaExecutable(), absoluteClassPath(System.getProperty("java.class.path")), findNice());
     }
 
+    /**
+     * Workers sharing a class archive kept in {@code archiveDir}: on HotSpot, when the class path holds jars only
+     * (HotSpot refuses to archive classes from a non-empty directory, as in a development build, and the dumping
+     * worker then fails); otherwise none.
+     */
+    public WorkerLauncher(Path archiveDir) {
+        this(javaExecutable(), absoluteClassPath(System.getProperty("java.class.path")), findNice(),
+                archiveFor(archiveDir, absoluteClassPath(System.getProperty("java.class.path"))));
+    }
+
+    static Optional<Path> archiveFor(Path archiveDir, String classPath) {
+        boolean jarsOnly = Arrays.stream(classPath.split(File.pathSeparator))
+                .allMatch(e -> !e.isEmpty() && Files.isRegularFile(Path.of(e)));
+        return isHotSpot() && jarsOnly ? Optional.of(archiveDir.resolve(archiveName(javaExecutable(), classPath)))
+                : Optional.empty();
+    }
+
     WorkerLauncher(String java, String classPath, Optional<String> nice) {
+        this(java, classPath, nice, Optional.empty());
+    }
+
+    WorkerLauncher(String java, String classPath, Optional<String> nice, Optional<Path> classArchive) {
         this.javaCommand = java;
         this.classPath = classPath;
         this.nice = nice;
+        this.classArchive = classArchive;
     }
 
     /** Starts a worker on the task already written into the slot. */
     public WorkerProcess start(Slot slot, long memoryBoundBytes) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(slot.dir(), memoryBoundBytes))
+        List<String> command = command(slot.dir(), memoryBoundBytes);
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(slot.logFile().toFile()));
         Process process = pb.start();
         Files.writeString(slot.pidFile(), Long.toString(process.pid()));
+        if (classArchive.isPresent() && command.contains(dumpOption(classArchive.get()))) {
+            Path archive = classArchive.get();
+            process.onExit().thenAccept(p -> keepArchive(p.exitValue(), archive));
+        }
         return new WorkerProcess(process);
     }
 
@@ -61,11 +104,58 @@ public final class WorkerLauncher {
         cmd.add("-Xmx" + heapMegabytes(memoryBoundBytes) + "m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dfile.encoding=UTF-8");
+        classArchive.ifPresent(archive -> {
+            if (Files.isRegularFile(archive)) {
+                cmd.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
+            } else if (archiveTried.compareAndSet(false, true)) {
+                cmd.add(dumpOption(archive)); // once per client run: a JVM that cannot dump is not asked again
+            }
+        });
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(MAIN);
         cmd.add(slotDir.toAbsolutePath().toString());
         return cmd;
+    }
+
+    /** The worker dumps into a temporary file, renamed into place once it exited cleanly (never half-written). */
+    private static String dumpOption(Path archive) {
+        return "-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath() + ".tmp";
+    }
+
+    private static void keepArchive(int exitCode, Path archive) {
+        Path temp = Path.of(archive.toAbsolutePath() + ".tmp");
+        try {
+            if (exitCode == WorkerExit.OK && Files.isRegularFile(temp)) {
+                AtomicFiles.move(temp, archive);
+            } else {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            // no archive this time: workers run without one
+        }
+    }
+
+    /** {@code worker-<hash>.jsa}, the hash over what makes an archive valid: java, JVM version, class path files. */
+    static String archiveName(String java, String classPath) {
+        StringBuilder key = new StringBuilder(java).append('\n').append(System.getProperty("java.vm.version"));
+        for (String entry : classPath.split(File.pathSeparator)) {
+            key.append('\n').append(entry);
+            try {
+                Path p = Path.of(entry);
+                if (Files.isRegularFile(p)) {
+                    key.append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis());
+                }
+            } catch (IOException | RuntimeException e) {
+                // hashed by name alone
+            }
+        }
+        return "worker-" + Sha256.hex(key.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".jsa";
+    }
+
+    private static boolean isHotSpot() {
+        return System.getProperty("java.vm.name", "").contains("HotSpot")
+                || System.getProperty("java.vm.name", "").startsWith("OpenJDK");
     }
 
     /** The heap for a work unit's memory bound: rounded up to whole MiB, at least {@link #MIN_HEAP_MB}. */

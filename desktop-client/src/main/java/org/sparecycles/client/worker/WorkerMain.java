@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ import org.sparecycles.workunits.json.Json;
  * it is gone, so a killed client leaves no worker writing into the slot.
  */
 public final class WorkerMain {
+    /** Least time between two writes of the progress file. */
+    private static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
     private final Slot slot;
     private final CpuClock cpu;
     private final long startNanos = System.nanoTime();
@@ -87,10 +91,13 @@ public final class WorkerMain {
         System.out.println("result " + task.resultId() + ": resuming after " + previous.files().size() + " of " + n
                 + " files");
         SlotContext context = new SlotContext(task, previous);
+        double appStart = cpu.seconds();
         byte[] output = AppRunner.run(app, parameters, n, i -> load(task.inputs().get(i)), context);
+        double appEnd = cpu.seconds();
         AtomicFiles.write(slot.outputFile(), output);
         WorkerOutcome outcome = new WorkerOutcome(task.resultId(), Sha256.hex(output), output.length,
-                context.cpuSeconds(), context.elapsedSeconds(), previous.files().size(), context.computed);
+                context.cpuSeconds(), context.elapsedSeconds(), previous.files().size(), context.computed,
+                new WorkerOutcome.AppCpu(appStart, appEnd, context.checkpointNanos / 1e9));
         AtomicFiles.write(slot.resultFile(), Json.mapper().writeValueAsBytes(outcome));
         System.out.println("result " + task.resultId() + ": done, computed files " + context.computed);
         return WorkerExit.OK;
@@ -120,7 +127,12 @@ public final class WorkerMain {
         private final WorkerTask task;
         private final Slot.Checkpoint previous;
         final List<Integer> computed = new ArrayList<>();
+        /** CPU of this thread spent writing checkpoints and progress, which is the runtime's, not the app's. */
+        long checkpointNanos;
         private long lastCheckpointNanos = startNanos;
+        private long lastProgressNanos;
+        private boolean progressWritten;
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
         SlotContext(WorkerTask task, Slot.Checkpoint previous) {
             this.task = task;
@@ -137,29 +149,44 @@ public final class WorkerMain {
 
         @Override
         public void progress(double fractionDone) {
+            long now = System.nanoTime();
+            if (fractionDone < 1 && progressWritten && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+                return; // the client reads it about once a second; each write forces the file to disk
+            }
+            progressWritten = true;
+            lastProgressNanos = now;
+            long before = threads.getCurrentThreadCpuTime();
             try {
                 AtomicFiles.write(slot.progressFile(),
                         String.format(Locale.ROOT, "%.4f", fractionDone).getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 System.err.println("cannot write progress: " + e);
             }
+            checkpointNanos += threads.getCurrentThreadCpuTime() - before;
         }
 
         @Override
         public void checkpoint(List<ObjectNode> done) {
             computed.add(done.size() - 1);
             long now = System.nanoTime();
-            boolean last = done.size() >= task.inputs().size();
-            if (!last && now - lastCheckpointNanos < task.checkpointIntervalMs() * 1_000_000L) {
+            if (done.size() >= task.inputs().size()) {
+                // the last file: output.json and result.json, written next, record the finished run; a checkpoint
+                // here would serialise every file's results once more for nothing
+                delayForTests();
+                return;
+            }
+            if (now - lastCheckpointNanos < task.checkpointIntervalMs() * 1_000_000L) {
                 delayForTests();
                 return; // too soon: the next checkpoint carries these files too
             }
             lastCheckpointNanos = now;
+            long before = threads.getCurrentThreadCpuTime();
             try {
                 slot.writeCheckpoint(new Slot.Checkpoint(task.resultId(), done, cpuSeconds(), elapsedSeconds()));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot write checkpoint", e);
             }
+            checkpointNanos += threads.getCurrentThreadCpuTime() - before;
             System.out.println("result " + task.resultId() + ": checkpoint after " + done.size() + " of "
                     + task.inputs().size() + " files");
             delayForTests();

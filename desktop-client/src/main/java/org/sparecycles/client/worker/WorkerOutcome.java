@@ -8,10 +8,27 @@ import java.util.List;
  *
  * @param resumedAfter files the checkpoint held when this run started
  * @param computed     indexes of the files this run analysed itself
+ * @param appCpu       where this run's CPU went; null in files written before it was measured
  */
 public record WorkerOutcome(long resultId, String outputSha256, long outputSize, double cpuSeconds,
-                            double elapsedSeconds, int resumedAfter, List<Integer> computed) {
+                            double elapsedSeconds, int resumedAfter, List<Integer> computed, AppCpu appCpu) {
     public WorkerOutcome {
         computed = computed == null ? List.of() : List.copyOf(computed);
+    }
+
+    /**
+     * The worker process's own CPU (all its threads, JVM start included), in seconds, of the run that finished
+     * the task.
+     *
+     * @param atStart           process CPU when the app started: JVM start, reading the task, finding the app
+     * @param atEnd             process CPU when the app returned its output
+     * @param checkpointSeconds CPU of the computing thread spent writing checkpoints and progress in between; not
+     *                          the app's, though inside its run
+     */
+    public record AppCpu(double atStart, double atEnd, double checkpointSeconds) {
+        /** CPU of the app itself: from its start to its end, less the checkpoints. */
+        public double appSeconds() {
+            return Math.max(0, atEnd - atStart - checkpointSeconds);
+        }
     }
 }

@@ -38,7 +38,8 @@ final class ClientProcess implements AutoCloseable {
                 "--email", email,
                 "--password", "volunteer-password-" + email,
                 "--data-dir", dataDir.toString(),
-                "--cores", "1"));
+                "--cores", "1",
+                "--checkpoint-seconds", "0")); // after every file, so tests can kill a task half-way
         command.addAll(List.of(extra));
         ClientProcess client = new ClientProcess(command, dataDir);
         client.launch();

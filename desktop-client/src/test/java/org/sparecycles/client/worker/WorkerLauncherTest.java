@@ -58,4 +58,44 @@ class WorkerLauncherTest {
             assertTrue(Path.of(entry).isAbsolute(), entry);
         }
     }
+
+    @Test
+    void firstWorkerDumpsTheClassArchiveLaterWorkersMapIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path archive = dir.resolve("worker-0123.jsa");
+        WorkerLauncher launcher = new WorkerLauncher("java", "/a.jar", Optional.empty(), Optional.of(archive));
+
+        List<String> first = launcher.command(Path.of("s"), 0);
+        List<String> second = launcher.command(Path.of("s"), 0);
+        java.nio.file.Files.write(archive, new byte[] {1});
+        List<String> third = launcher.command(Path.of("s"), 0);
+
+        assertTrue(first.contains("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath() + ".tmp"), first.toString());
+        assertTrue(second.stream().noneMatch(o -> o.contains("Archive")), "one dump per client run: " + second);
+        assertTrue(third.contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath()), third.toString());
+        assertTrue(third.indexOf("-XX:SharedArchiveFile=" + archive.toAbsolutePath()) < third.indexOf("-cp"));
+    }
+
+    @Test
+    void archiveNameChangesWhenAClassPathFileChanges(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path jar = java.nio.file.Files.write(dir.resolve("a.jar"), new byte[] {1, 2, 3});
+        String before = WorkerLauncher.archiveName("java", jar.toString());
+
+        java.nio.file.Files.write(jar, new byte[] {1, 2, 3, 4});
+
+        assertTrue(before.matches("worker-[0-9a-f]{16}\\.jsa"), before);
+        assertTrue(!before.equals(WorkerLauncher.archiveName("java", jar.toString())), "a rebuilt jar needs a new archive");
+        assertTrue(!before.equals(WorkerLauncher.archiveName("/other/java", jar.toString())));
+    }
+
+    @Test
+    void noClassArchiveForAClassPathWithADirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path jar = java.nio.file.Files.write(dir.resolve("a.jar"), new byte[] {1});
+        Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));
+
+        assertTrue(WorkerLauncher.archiveFor(dir, classes + File.pathSeparator + jar).isEmpty(),
+                "HotSpot cannot archive classes from a directory");
+        assertEquals(WorkerLauncher.archiveFor(dir, jar.toString()).isPresent(),
+                System.getProperty("java.vm.name", "").matches("(OpenJDK|.*HotSpot).*"), "jars only: on HotSpot");
+    }
 }

@@ -1,6 +1,7 @@
 package org.sparecycles.server.cli;
 
 import org.sparecycles.server.demo.DemoCommand;
+import org.sparecycles.server.efficiency.EfficiencyCommand;
 import org.sparecycles.server.loadtest.LoadTestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "project-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "SpareCycles project server.",
         subcommands = {ServeCommand.class, UserCommand.class, AppCommand.class, DemoCommand.class, LoadTestCommand.class,
+                EfficiencyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ServerMain implements Runnable {
     @CommandLine.Spec

@@ -29,13 +29,14 @@ import picocli.CommandLine.Option;
                 "as separate processes until the batch is merged, print a summary and write the results."})
 public final class DemoCommand implements Callable<Integer> {
     /** The sample images of the demo batch: the dark-object samples, analysed with one parameter set. */
-    static final List<String> SAMPLE_BATCH = List.of("blobs.png", "blobs_original_indexed.png", "dotblot.png");
+    public static final List<String> SAMPLE_BATCH = List.of("blobs.png", "blobs_original_indexed.png", "dotblot.png");
     static final String RESEARCHER_EMAIL = "researcher@demo.sparecycles.local";
     static final String RESEARCHER_PASSWORD = "demo-researcher-password";
     /** The demo's admin: a fixed, printed password is fine for a server on the local machine only. */
     static final String ADMIN_EMAIL = "admin@demo.sparecycles.local";
     static final String ADMIN_PASSWORD = "demo-admin-password";
-    static final Map<String, String> SAMPLE_PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
+    /** The parameters of the sample batch (dark objects, as in the datasets README). */
+    public static final Map<String, String> SAMPLE_PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port;

@@ -7,23 +7,23 @@ import java.util.function.Supplier;
 import org.sparecycles.workunits.protocol.BatchStatus;
 
 /** Follows a batch until it is done, drawing a progress line: redrawn in place on a terminal, one line per change otherwise. */
-final class ProgressLine {
+public final class ProgressLine {
     private static final int WIDTH = 30;
     private final PrintStream out;
     private final boolean terminal = System.console() != null;
 
-    ProgressLine(PrintStream out) {
+    public ProgressLine(PrintStream out) {
         this.out = out;
     }
 
     /** Thrown when the batch is not done within the bound or the volunteers are gone. */
-    static final class NotDoneException extends Exception {
+    public static final class NotDoneException extends Exception {
         NotDoneException(String message) {
             super(message);
         }
     }
 
-    BatchStatus follow(Supplier<BatchStatus> status, Duration bound, Runnable healthCheck)
+    public BatchStatus follow(Supplier<BatchStatus> status, Duration bound, Runnable healthCheck)
             throws NotDoneException, InterruptedException {
         long end = System.nanoTime() + bound.toNanos();
         String last = "";

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Starts local volunteers as separate processes: the desktop client jar when it is found, or the client's main
  * class when it is on this JVM's class path (as in the end-to-end tests).
  */
-final class VolunteerLauncher {
+public final class VolunteerLauncher {
     static final String CLIENT_MAIN = "org.sparecycles.client.cli.ClientMain";
     private final List<String> javaAndClasspath;
 
@@ -27,7 +27,7 @@ final class VolunteerLauncher {
      *
      * @throws IllegalStateException saying where it looked
      */
-    static VolunteerLauncher locate(Path clientJar, Class<?> anchor) {
+    public static VolunteerLauncher locate(Path clientJar, Class<?> anchor) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (clientJar != null) {
             if (!Files.isRegularFile(clientJar)) {
@@ -65,7 +65,13 @@ final class VolunteerLauncher {
      * Starts {@code count} volunteers, the first {@code faulty} of them returning wrong answers; runs
      * {@code afterFaulty} between starting those and the honest ones (when there are both).
      */
-    Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty) throws IOException {
+    public Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty) throws IOException {
+        return start(server, baseDir, count, faulty, afterFaulty, List.of("-Xmx96m"));
+    }
+
+    /** As {@link #start(URI, Path, int, int, Runnable)}, each client JVM started with {@code jvmOptions}. */
+    public Volunteers start(URI server, Path baseDir, int count, int faulty, Runnable afterFaulty,
+                            List<String> jvmOptions) throws IOException {
         Files.createDirectories(baseDir);
         List<Volunteer> started = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
@@ -74,7 +80,7 @@ final class VolunteerLauncher {
             }
             String name = "volunteer-" + i;
             List<String> command = new ArrayList<>(javaAndClasspath.subList(0, 1));
-            command.add("-Xmx96m");
+            command.addAll(jvmOptions);
             command.addAll(javaAndClasspath.subList(1, javaAndClasspath.size()));
             command.addAll(List.of("--headless", "--server", server.toString(),
                     "--email", name + "@demo.sparecycles.local", "--password", "demo-password-" + i,
@@ -98,7 +104,7 @@ final class VolunteerLauncher {
     }
 
     /** The running volunteers; closing stops them (they resume from checkpoints if started again). */
-    static final class Volunteers implements AutoCloseable {
+    public static final class Volunteers implements AutoCloseable {
         private final Path logDir;
         private final List<Volunteer> all;
 
@@ -107,16 +113,16 @@ final class VolunteerLauncher {
             this.all = all;
         }
 
-        Path logDir() {
+        public Path logDir() {
             return logDir;
         }
 
-        List<String> emails() {
+        public List<String> emails() {
             return all.stream().map(Volunteer::email).toList();
         }
 
         /** @throws IllegalStateException when every volunteer has exited, naming where their logs are */
-        void checkAlive() {
+        public void checkAlive() {
             if (all.stream().noneMatch(v -> v.process().isAlive())) {
                 throw new IllegalStateException("every volunteer has exited; see the logs in " + logDir.toAbsolutePath());
             }
@@ -128,7 +134,7 @@ final class VolunteerLauncher {
         }
 
         /** Stops every volunteer (asking first, then forcing); they resume from checkpoints if started again. */
-        void stop() {
+        public void stop() {
             all.forEach(v -> v.process().destroy());
             for (Volunteer v : all) {
                 try {

@@ -1,0 +1,217 @@
+package org.sparecycles.server.efficiency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.sparecycles.server.ProjectServer;
+import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.demo.DemoCommand;
+import org.sparecycles.server.demo.ProgressLine;
+import org.sparecycles.server.demo.VolunteerLauncher;
+import org.sparecycles.workunits.app.InputFile;
+import org.sparecycles.workunits.json.Json;
+import org.sparecycles.workunits.protocol.BatchStatus;
+import org.sparecycles.workunits.protocol.ProjectInfo;
+import org.sparecycles.workunits.protocol.RedundancyPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code efficiency}: the sample workload scaled up (mosaics of flipped tiles of the real samples) through a real
+ * server and real headless volunteers, then where the volunteers' CPU went: inside the app or outside it (worker
+ * start, client scheduling, transfers, state). Ends with {@code outside_app_share=<x.xx%> app_cpu_s=<n> ...}.
+ * See docs/benchmarks.md.
+ */
+@Command(name = "efficiency", mixinStandardHelpOptions = true,
+        description = {"Make the scaled sample workload, run it on embedded H2 with local headless volunteers until",
+                "it is merged, and report the volunteers' CPU inside the app and outside it (Linux)."})
+public final class EfficiencyCommand implements Callable<Integer> {
+    static final long MAX_OUTPUT_BYTES = 256L << 20;
+    /** The options of desktop-client/headless.jvmopts (docs/benchmarks.md, "Desktop client footprint"). */
+    static final List<String> LEAN_CLIENT_OPTIONS = List.of("-Xms8m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
+
+    @Option(names = "--images", defaultValue = "2000", description = "images in the batch (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--volunteers", defaultValue = "2",
+            description = "local headless volunteers, one task at a time each (default: ${DEFAULT-VALUE})")
+    int volunteers;
+
+    @Option(names = "--files-per-work-unit", defaultValue = "200",
+            description = "images per work unit (default: ${DEFAULT-VALUE})")
+    int filesPerWorkUnit;
+
+    @Option(names = "--tile", defaultValue = "240", description = "side of a mosaic tile in pixels (default: ${DEFAULT-VALUE})")
+    int tile;
+
+    @Option(names = "--grid", defaultValue = "6", description = "tiles per mosaic row and column (default: ${DEFAULT-VALUE})")
+    int grid;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the mosaics (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--data-dir", defaultValue = "sparecycles-efficiency",
+            description = "working directory: workload/ (kept and reused), server/ and volunteers/ (made afresh)"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--lean-clients", description = {"start the clients with the options of"
+            + " desktop-client/headless.jvmopts (C1 only, one compiler thread, serial GC) instead of JVM defaults"})
+    boolean leanClients;
+
+    @Option(names = "--workload-only", description = "only write the scaled workload into DATA_DIR/workload")
+    boolean workloadOnly;
+
+    @Option(names = "--client-jar", description = "the desktop client jar (default: desktop-client/target/desktop-client.jar beside this server's jar)")
+    Path clientJar;
+
+    @Option(names = "--timeout-minutes", defaultValue = "60", description = "give up when the batch is not merged by then")
+    long timeoutMinutes;
+
+    private final PrintStream console = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (images < 1 || volunteers < 2 || filesPerWorkUnit < 1) {
+            System.err.println("efficiency: need --images >= 1, --volunteers >= 2 (quorum 2 needs two hosts) and"
+                    + " --files-per-work-unit >= 1");
+            return 2;
+        }
+        MosaicWorkload workload = new MosaicWorkload(DemoCommand.SAMPLE_BATCH, tile, grid, seed);
+        List<Path> files = prepare(workload, dataDir.resolve("workload"));
+        if (workloadOnly) {
+            return 0;
+        }
+        VolunteerLauncher launcher;
+        try {
+            launcher = VolunteerLauncher.locate(clientJar, EfficiencyCommand.class);
+        } catch (IllegalStateException e) {
+            System.err.println("efficiency: " + e.getMessage());
+            return 2;
+        }
+        deleteTree(dataDir.resolve("server"));
+        deleteTree(dataDir.resolve("volunteers"));
+        // a mosaic's output lists about 1,350 objects (~180 KB of JSON), so a work unit of 200 images outgrows
+        // the default output limit of 4 MiB: raised as an operator would for such a batch
+        ServerConfig config = ServerConfig.builder().port(0).dataDir(dataDir.resolve("server"))
+                .maxOutputBytes(MAX_OUTPUT_BYTES).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1)
+                .schedulerIdleDelaySeconds(2).build();
+        Path volunteerDirs = dataDir.resolve("volunteers");
+        try (ProjectServer server = ProjectServer.start(config)) {
+            BatchStatus batch = submit(server, files);
+            console.printf(Locale.ROOT, "Submitted batch %d: %d images in %d work units of %d, quorum 2 (2 replicas"
+                    + " each), app %s %s %s%n", batch.id(), batch.files(), batch.workUnits(), filesPerWorkUnit,
+                    batch.app(), batch.appVersion(), batch.parameters());
+            long serverCpuBefore = processCpuNanos();
+            long start = System.nanoTime();
+            BatchStatus done;
+            List<String> clientOptions = leanClients ? LEAN_CLIENT_OPTIONS : List.of("-Xmx96m");
+            try (VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), volunteerDirs, volunteers, 0,
+                    () -> { }, clientOptions)) {
+                console.println("Started " + volunteers + " headless volunteers, JVM options " + clientOptions
+                        + " (logs in " + crowd.logDir().toAbsolutePath() + ")");
+                done = new ProgressLine(console).follow(() -> server.batches().status(batch.id()),
+                        Duration.ofMinutes(timeoutMinutes), crowd::checkAlive);
+                crowd.stop(); // each client writes cpu.json as it stops
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double serverCpu = (processCpuNanos() - serverCpuBefore) / 1e9;
+            console.println();
+            report(done, readReports(volunteerDirs), wall, serverCpu);
+        } catch (ProgressLine.NotDoneException e) {
+            System.err.println("efficiency: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    private List<Path> prepare(MosaicWorkload workload, Path dir) throws IOException {
+        Path notice = dir.resolve(MosaicWorkload.NOTICE);
+        List<Path> files = Stream.iterate(0, k -> k + 1).limit(images).map(k -> dir.resolve(workload.fileName(k)))
+                .toList();
+        if (Files.isRegularFile(notice) && Files.readString(notice).equals(workload.notice(images))
+                && files.stream().allMatch(Files::isRegularFile)) {
+            console.printf(Locale.ROOT, "Workload: %d images of %dx%d in %s (reused)%n", images, workload.side(),
+                    workload.side(), dir.toAbsolutePath());
+            return files;
+        }
+        long t0 = System.nanoTime();
+        List<Path> written = workload.write(dir, images);
+        long bytes = 0;
+        for (Path p : written) {
+            bytes += Files.size(p);
+        }
+        console.printf(Locale.ROOT, "Workload: %d images of %dx%d (%.1f MB) written to %s in %.1f s%n", images,
+                workload.side(), workload.side(), bytes / 1e6, dir.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+        return written;
+    }
+
+    private BatchStatus submit(ProjectServer server, List<Path> files) throws IOException {
+        long researcher = server.accounts().create("researcher@efficiency.sparecycles.local",
+                "efficiency-researcher-password", "Efficiency researcher", Set.of(Role.RESEARCHER));
+        ProjectInfo project = server.projects().create(researcher, "SpareCycles efficiency",
+                "The sample workload scaled up: mosaics of flipped tiles of the bundled samples.");
+        List<InputFile> inputs = new ArrayList<>();
+        for (Path p : files) {
+            inputs.add(new InputFile(p.getFileName().toString(), Files.readAllBytes(p)));
+        }
+        return server.batches().submit(researcher, project.id(), "Scaled sample batch", "particle-count",
+                DemoCommand.SAMPLE_PARAMETERS, new RedundancyPolicy(2, 2, 0, 0, 0), filesPerWorkUnit, inputs);
+    }
+
+    private static List<JsonNode> readReports(Path volunteerDirs) throws IOException {
+        List<JsonNode> reports = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(volunteerDirs)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                Path file = dir.resolve("cpu.json");
+                if (!Files.isRegularFile(file)) {
+                    throw new IOException("no " + file + ": the client did not stop cleanly (see its log)");
+                }
+                reports.add(Json.mapper().readTree(file.toFile()));
+            }
+        }
+        return reports;
+    }
+
+    private void report(BatchStatus done, List<JsonNode> reports, double wall, double serverCpu) {
+        var wu = done.workUnitsByState();
+        console.printf(Locale.ROOT, "Batch %d %s: %d images in %d work units (%d merged, %d failed) in %.1f s"
+                + " wall time%n", done.id(), done.state(), done.files(), done.workUnits(), wu.getOrDefault("DONE", 0),
+                wu.getOrDefault("FAILED", 0), wall);
+        CpuBreakdown b = CpuBreakdown.of(reports);
+        console.print(b.table());
+        console.printf(Locale.ROOT, "(not volunteer CPU: the server process used %.2f s meanwhile)%n", serverCpu);
+        console.println(b.figuresLine());
+    }
+
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
