@@ -56,18 +56,27 @@ public final class WorkerLauncher {
     /**
      * Workers sharing a class archive kept in {@code archiveDir}: on HotSpot, when the class path holds jars only
      * (HotSpot refuses to archive classes from a non-empty directory, as in a development build, and the dumping
-     * worker then fails); otherwise none.
+     * worker then fails) and the runtime has the JDK's base class archive (a dynamic archive is dumped on top of
+     * it: a jlink runtime made without {@code --generate-cds-archive}, as the installed app's was, has none and the
+     * dumping worker would not start); otherwise none.
      */
     public WorkerLauncher(Path archiveDir) {
         this(javaExecutable(), absoluteClassPath(System.getProperty("java.class.path")), findNice(),
-                archiveFor(archiveDir, absoluteClassPath(System.getProperty("java.class.path"))));
+                archiveFor(archiveDir, absoluteClassPath(System.getProperty("java.class.path")),
+                        Path.of(System.getProperty("java.home"))));
     }
 
-    static Optional<Path> archiveFor(Path archiveDir, String classPath) {
+    static Optional<Path> archiveFor(Path archiveDir, String classPath, Path javaHome) {
         boolean jarsOnly = Arrays.stream(classPath.split(File.pathSeparator))
                 .allMatch(e -> !e.isEmpty() && Files.isRegularFile(Path.of(e)));
-        return isHotSpot() && jarsOnly ? Optional.of(archiveDir.resolve(archiveName(javaExecutable(), classPath)))
-                : Optional.empty();
+        return isHotSpot() && jarsOnly && hasBaseArchive(javaHome)
+                ? Optional.of(archiveDir.resolve(archiveName(javaExecutable(), classPath))) : Optional.empty();
+    }
+
+    /** Whether the runtime at {@code javaHome} has the JDK's class archive (in lib/server, on Windows bin/server). */
+    static boolean hasBaseArchive(Path javaHome) {
+        return Files.isRegularFile(javaHome.resolve("lib").resolve("server").resolve("classes.jsa"))
+                || Files.isRegularFile(javaHome.resolve("bin").resolve("server").resolve("classes.jsa"));
     }
 
     WorkerLauncher(String java, String classPath, Optional<String> nice) {

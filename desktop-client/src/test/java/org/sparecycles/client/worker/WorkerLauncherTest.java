@@ -93,9 +93,25 @@ class WorkerLauncherTest {
         Path jar = java.nio.file.Files.write(dir.resolve("a.jar"), new byte[] {1});
         Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));
 
-        assertTrue(WorkerLauncher.archiveFor(dir, classes + File.pathSeparator + jar).isEmpty(),
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        assertTrue(WorkerLauncher.archiveFor(dir, classes + File.pathSeparator + jar, javaHome).isEmpty(),
                 "HotSpot cannot archive classes from a directory");
-        assertEquals(WorkerLauncher.archiveFor(dir, jar.toString()).isPresent(),
-                System.getProperty("java.vm.name", "").matches("(OpenJDK|.*HotSpot).*"), "jars only: on HotSpot");
+        assertEquals(WorkerLauncher.archiveFor(dir, jar.toString(), javaHome).isPresent(),
+                System.getProperty("java.vm.name", "").matches("(OpenJDK|.*HotSpot).*")
+                        && WorkerLauncher.hasBaseArchive(javaHome), "jars only: on HotSpot with a base archive");
+    }
+
+    /** A jlink runtime without --generate-cds-archive has no base archive; dumping on top of none fails. */
+    @Test
+    void noClassArchiveOnARuntimeWithoutTheBaseArchive(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path jar = java.nio.file.Files.write(dir.resolve("a.jar"), new byte[] {1});
+        Path runtime = java.nio.file.Files.createDirectories(dir.resolve("runtime").resolve("lib").resolve("server"))
+                .getParent().getParent();
+        java.nio.file.Files.write(runtime.resolve("lib").resolve("server").resolve("libjvm.so"), new byte[] {1});
+
+        assertTrue(!WorkerLauncher.hasBaseArchive(runtime));
+        assertTrue(WorkerLauncher.archiveFor(dir, jar.toString(), runtime).isEmpty());
+        java.nio.file.Files.write(runtime.resolve("lib").resolve("server").resolve("classes.jsa"), new byte[] {1});
+        assertTrue(WorkerLauncher.hasBaseArchive(runtime));
     }
 }
