@@ -56,8 +56,9 @@ final class InputCache {
         Path part = target.resolveSibling(input.sha256() + ".part");
         String problem = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            long size = api.download(input.url(), part, input.size());
-            String hash = size == input.size() ? Sha256.hex(part) : "";
+            ServerApi.Download got = api.download(input.url(), part, input.size());
+            long size = got.size();
+            String hash = size == input.size() ? got.sha256() : "";
             if (hash.equals(input.sha256())) {
                 AtomicFiles.move(part, target);
                 return target;

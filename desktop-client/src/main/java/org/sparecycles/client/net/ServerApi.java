@@ -131,13 +131,16 @@ public final class ServerApi {
         return post("/api/v1/scheduler", request, SchedulerReply.class);
     }
 
+    /** What a download wrote: its size in bytes and its SHA-256 (hex), computed while writing. */
+    public record Download(long size, String sha256) {
+    }
+
     /**
      * Downloads {@code GET {server}{url}} into {@code target}, reading at most {@code maxBytes + 1} bytes so an
-     * oversized answer is noticed without filling the disk.
-     *
-     * @return bytes written
+     * oversized answer is noticed without filling the disk. The SHA-256 is computed on the way, so the caller
+     * checks the file without reading it again.
      */
-    public long download(String url, Path target, long maxBytes) throws IOException, ApiException {
+    public Download download(String url, Path target, long maxBytes) throws IOException, ApiException {
         HttpRequest request = request(url, TRANSFER_TIMEOUT).GET().build();
         HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
@@ -145,14 +148,16 @@ public final class ServerApi {
                 throw ApiException.fromResponse(response.statusCode(), in.readNBytes(MAX_ERROR_BODY),
                         response.headers().firstValue("Retry-After"), java.time.Instant.now());
             }
+            java.security.MessageDigest digest = org.sparecycles.workunits.hash.Sha256.newDigest();
             try (OutputStream out = Files.newOutputStream(target)) {
                 byte[] buffer = new byte[64 * 1024];
                 long total = 0;
                 for (int n; (n = in.read(buffer)) > 0 && total <= maxBytes; ) {
                     out.write(buffer, 0, n);
+                    digest.update(buffer, 0, n);
                     total += n;
                 }
-                return total;
+                return new Download(total, java.util.HexFormat.of().formatHex(digest.digest()));
             }
         }
     }

@@ -127,13 +127,14 @@ class ServerApiTest {
     }
 
     @Test
-    void downloadsIntoTheTargetFile() throws Exception {
+    void downloadsIntoTheTargetFileHashingOnTheWay() throws Exception {
         Path target = tmp.resolve("f");
 
-        long n = api.download("/api/v1/files/" + "c".repeat(64), target, 100);
+        ServerApi.Download got = api.download("/api/v1/files/" + "c".repeat(64), target, 100);
 
-        assertEquals(10, n);
+        assertEquals(10, got.size());
         assertArrayEquals("file-bytes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
+        assertEquals(org.sparecycles.workunits.hash.Sha256.hex(target), got.sha256());
     }
 
     @Test
