@@ -95,11 +95,12 @@ public final class Scheduler {
         jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
                 + " OR last_contact_at < ?)", now, host.id(), now.minus(LAST_CONTACT_PRECISION));
         // the reports' and the claims' transactions are made durable together, once, before the reply goes out
-        List<Long> acknowledged = jdbc.inTransactionNotYetDurable(c -> {
+        List<Long> acknowledged = reportsRetryingDeadlocks(() -> jdbc.inTransactionNotYetDurable(c -> {
+            cancelled.clear();
             List<Long> acks = applyReports(c, host, request.reports(), now);
             cancelled.addAll(cancellations(c, host, request));
             return acks;
-        });
+        }));
         if (!request.reports().isEmpty()) {
             onReports.run();
         }
@@ -113,6 +114,28 @@ public final class Scheduler {
                 : assignments.isEmpty() && request.workSeconds() > 0
                 ? List.of("no work available for this host right now") : List.of();
         return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant());
+    }
+
+    /** Attempts at the reports' transaction when the database picks it as a deadlock's victim. */
+    private static final int REPORT_ATTEMPTS = 3;
+
+    /**
+     * Runs the reports' transaction again when the database rolled it back to break a deadlock (SQLSTATE 40001 on
+     * H2, 40P01 on PostgreSQL): a report of a client error updates the host's trust row after flagging work units,
+     * while a validation group updates trust rows and work units in its own order, and now and then the two cross.
+     * The transaction is all or nothing, so running it again is safe.
+     */
+    private static <T> T reportsRetryingDeadlocks(java.util.function.Supplier<T> transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (Jdbc.DataAccessException e) {
+                if (attempt >= REPORT_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                        || !("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private record Reported(long id, long workUnitId, Long hostId, String serverState, String outputSha256,
