@@ -3,18 +3,17 @@ package org.sparecycles.server.efficiency;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.sparecycles.server.cli.CommandSupport;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.config.ServerConfig;
@@ -104,8 +103,8 @@ public final class EfficiencyCommand implements Callable<Integer> {
             System.err.println("efficiency: " + e.getMessage());
             return 2;
         }
-        deleteTree(dataDir.resolve("server"));
-        deleteTree(dataDir.resolve("volunteers"));
+        CommandSupport.deleteTree(dataDir.resolve("server"));
+        CommandSupport.deleteTree(dataDir.resolve("volunteers"));
         // a mosaic's output lists about 1,350 objects (~180 KB of JSON), so a work unit of 200 images outgrows
         // the default output limit of 4 MiB: raised as an operator would for such a batch
         ServerConfig config = ServerConfig.builder().port(0).dataDir(dataDir.resolve("server"))
@@ -117,7 +116,7 @@ public final class EfficiencyCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "Submitted batch %d: %d images in %d work units of %d, quorum 2 (2 replicas"
                     + " each), app %s %s %s%n", batch.id(), batch.files(), batch.workUnits(), filesPerWorkUnit,
                     batch.app(), batch.appVersion(), batch.parameters());
-            long serverCpuBefore = processCpuNanos();
+            double serverCpuBefore = CommandSupport.processCpuSeconds();
             long start = System.nanoTime();
             BatchStatus done;
             List<String> clientOptions = leanClients ? LEAN_CLIENT_OPTIONS : List.of("-Xmx96m");
@@ -130,7 +129,7 @@ public final class EfficiencyCommand implements Callable<Integer> {
                 crowd.stop(); // each client writes cpu.json as it stops
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            double serverCpu = (processCpuNanos() - serverCpuBefore) / 1e9;
+            double serverCpu = CommandSupport.processCpuSeconds() - serverCpuBefore;
             console.println();
             report(done, readReports(volunteerDirs), wall, serverCpu);
         } catch (ProgressLine.NotDoneException e) {
@@ -199,19 +198,4 @@ public final class EfficiencyCommand implements Callable<Integer> {
         console.println(b.figuresLine());
     }
 
-    private static long processCpuNanos() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
+import org.sparecycles.server.cli.CommandSupport;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.db.GroupCommit;
 import org.sparecycles.server.accounts.Role;
@@ -164,7 +165,7 @@ final class LoadTest {
         long startReported = reported.sum();
         long startRequests = requests.sum();
         long startErrors = errors.sum();
-        double startCpu = processCpuSeconds();
+        double startCpu = CommandSupport.processCpuSeconds();
         GroupCommit.Counts startCommits = server.groupCommits();
         long startBytes = bytesWritten();
         long start = System.nanoTime();
@@ -174,7 +175,7 @@ final class LoadTest {
         }
         long completed = completedResults(server.dataSource()) - startCompleted;
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = processCpuSeconds() - startCpu;
+        double cpu = CommandSupport.processCpuSeconds() - startCpu;
         GroupCommit.Counts commits = server.groupCommits();
         long bytes = bytesWritten() - startBytes;
         stop.set(true);
@@ -209,11 +210,6 @@ final class LoadTest {
             return -1;
         }
         return -1;
-    }
-
-    private static double processCpuSeconds() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : 0;
     }
 
     private Void hostLoop(List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,

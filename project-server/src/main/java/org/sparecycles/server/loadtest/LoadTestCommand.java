@@ -1,13 +1,11 @@
 package org.sparecycles.server.loadtest;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.sparecycles.server.cli.CommandSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -151,15 +149,7 @@ public final class LoadTestCommand implements Callable<Integer> {
             return r.errors() == 0 ? 0 : 1;
         } finally {
             if (temporary) {
-                deleteTree(dir);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                CommandSupport.deleteTree(dir);
             }
         }
     }
