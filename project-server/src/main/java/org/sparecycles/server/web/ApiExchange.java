@@ -14,6 +14,7 @@ import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.server.accounts.Caller;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.error.PayloadTooLargeException;
 import org.sparecycles.server.error.UnauthenticatedException;
 import org.sparecycles.workunits.json.Json;
 
@@ -50,11 +51,20 @@ public final class ApiExchange {
     /**
      * The JSON body as a record.
      *
-     * @throws InvalidRequestException when the body is empty; malformed JSON surfaces as JsonProcessingException
+     * @throws InvalidRequestException  when the body is empty; malformed JSON surfaces as JsonProcessingException
+     * @throws PayloadTooLargeException above {@link #MAX_JSON_BYTES}
      */
     public <T> T body(Class<T> type) throws IOException {
-        exchange.setMaxEntitySize(MAX_JSON_BYTES);
-        byte[] bytes = exchange.getInputStream().readAllBytes();
+        // the limit is checked here rather than by Undertow's entity size check: that one refuses to read any more of
+        // the body, so the error answer could not read the rest first and the connection's reset could overtake it
+        long declared = exchange.getRequestContentLength();
+        if (declared > MAX_JSON_BYTES) {
+            throw jsonTooLarge(declared + " bytes");
+        }
+        byte[] bytes = exchange.getInputStream().readNBytes((int) MAX_JSON_BYTES + 1);
+        if (bytes.length > MAX_JSON_BYTES) {
+            throw jsonTooLarge("more than " + MAX_JSON_BYTES + " bytes");
+        }
         if (bytes.length == 0) {
             throw new InvalidRequestException("malformed_json", "the request needs a JSON body ("
                     + type.getSimpleName() + ")");
@@ -65,6 +75,11 @@ public final class ApiExchange {
                     + type.getSimpleName());
         }
         return value;
+    }
+
+    private static PayloadTooLargeException jsonTooLarge(String size) {
+        return new PayloadTooLargeException("too_large", "the JSON request body (" + size + ") is larger than the "
+                + MAX_JSON_BYTES + " bytes allowed");
     }
 
     /**
