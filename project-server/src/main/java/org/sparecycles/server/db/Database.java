@@ -92,8 +92,7 @@ public final class Database implements AutoCloseable {
         // WRITE_DELAY: H2's background writer writes commits within this many ms; what callers are told is written
         // before they are told, by the group commit (Jdbc), so acknowledged reports survive kill -9.
         // QUERY_CACHE_SIZE: parsed statements kept per connection (default 8); the scheduler alone runs ~20 kinds.
-        // CACHE_SIZE: H2's page cache; a quarter of the heap up to 256 MB (H2's default is 16 MB), so a database of
-        // millions of results keeps more of its working set in memory.
+        // CACHE_SIZE: H2's page cache, 32 MB (H2's default is 16 MB); see pageCacheKilobytes.
         String url = "jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
                 + ";WRITE_DELAY=500;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128;CACHE_SIZE="
                 + pageCacheKilobytes(Runtime.getRuntime().maxMemory());
@@ -122,9 +121,15 @@ public final class Database implements AutoCloseable {
         return migrated(ds, groupCommit);
     }
 
-    /** H2's page cache for a heap of {@code maxHeapBytes}: a quarter of it, at least 16 MB, at most 256 MB. */
+    /**
+     * H2's page cache for a heap of {@code maxHeapBytes}: a quarter of it, at least 16 MB, at most 32 MB. A larger
+     * cache made things worse: H2 writes a new copy of every page it changes, the copies stay in the cache long
+     * enough to survive young garbage collections, and copying them made G1's pauses 90 to 240 ms where they are
+     * 35 to 50 ms now (load test with 256 MB against 32 MB, docs/benchmarks.md), without fewer results per second
+     * with a million work units in the database.
+     */
     static long pageCacheKilobytes(long maxHeapBytes) {
-        return Math.max(16L << 10, Math.min(256L << 10, maxHeapBytes / 4 / 1024));
+        return Math.max(16L << 10, Math.min(32L << 10, maxHeapBytes / 4 / 1024));
     }
 
     public DataSource dataSource() {

@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {
     @Test
-    void pageCacheIsAQuarterOfTheHeapBetween16And256Megabytes() {
+    void pageCacheIsAQuarterOfTheHeapBetween16And32Megabytes() {
         assertEquals(16 * 1024, Database.pageCacheKilobytes(32L << 20), "small heaps still get H2's usual 16 MB");
-        assertEquals(128 * 1024, Database.pageCacheKilobytes(512L << 20));
-        assertEquals(256 * 1024, Database.pageCacheKilobytes(6L << 30), "large heaps are capped at 256 MB");
+        assertEquals(24 * 1024, Database.pageCacheKilobytes(96L << 20));
+        assertEquals(32 * 1024, Database.pageCacheKilobytes(6L << 30), "large heaps are capped at 32 MB");
     }
 
     @Test
