@@ -55,6 +55,10 @@ public final class EfficiencyCommand implements Callable<Integer> {
             description = "images per work unit (default: ${DEFAULT-VALUE})")
     int filesPerWorkUnit;
 
+    @Option(names = "--memory-bound-mib", defaultValue = "0",
+            description = "memory bound of the work units, which sets the workers' heap (default: the server's)")
+    long memoryBoundMib;
+
     @Option(names = "--tile", defaultValue = "240", description = "side of a mosaic tile in pixels (default: ${DEFAULT-VALUE})")
     int tile;
 
@@ -107,9 +111,13 @@ public final class EfficiencyCommand implements Callable<Integer> {
         CommandSupport.deleteTree(dataDir.resolve("volunteers"));
         // a mosaic's output lists about 1,350 objects (~180 KB of JSON), so a work unit of 200 images outgrows
         // the default output limit of 4 MiB: raised as an operator would for such a batch
-        ServerConfig config = ServerConfig.builder().port(0).dataDir(dataDir.resolve("server"))
+        ServerConfig.Builder settings = ServerConfig.builder().port(0).dataDir(dataDir.resolve("server"))
                 .maxOutputBytes(MAX_OUTPUT_BYTES).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(1)
-                .schedulerIdleDelaySeconds(2).build();
+                .schedulerIdleDelaySeconds(2);
+        if (memoryBoundMib > 0) { // larger work units need more than the workers' default heap
+            settings.memoryBoundBytes(memoryBoundMib << 20);
+        }
+        ServerConfig config = settings.build();
         Path volunteerDirs = dataDir.resolve("volunteers");
         try (ProjectServer server = ProjectServer.start(config)) {
             BatchStatus batch = submit(server, files);
