@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
      * H2's page cache for a heap of {@code maxHeapBytes}: a quarter of it, at least 16 MB, at most 32 MB. A larger
      * cache made things worse: H2 writes a new copy of every page it changes, the copies stay in the cache long
      * enough to survive young garbage collections, and copying them made G1's pauses 90 to 240 ms where they are
-     * 35 to 50 ms now (load test with 256 MB against 32 MB, docs/benchmarks.md), without fewer results per second
+     * 35 to 55 ms now (load test with 256 MB against 32 MB, docs/benchmarks.md), without fewer results per second
      * with a million work units in the database.
      */
     static long pageCacheKilobytes(long maxHeapBytes) {
