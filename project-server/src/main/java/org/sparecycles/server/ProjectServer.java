@@ -94,7 +94,8 @@ public final class ProjectServer implements AutoCloseable {
         AccountsEndpoints.register(routes, accounts);
         AppsEndpoints.register(routes, config.apps());
         ProjectsEndpoints.register(routes, projects);
-        BatchesEndpoints.register(routes, batches, config.maxBatchBytes(), uploadTemp(config.dataDir()));
+        Path uploadTemp = uploadTemp(config.dataDir());
+        BatchesEndpoints.register(routes, batches, config.maxBatchBytes(), uploadTemp);
         HostsEndpoints.register(routes, hosts);
         ProjectKeyEndpoint.register(routes, signer.publicKey());
         SchedulerEndpoints.register(routes, scheduler);
@@ -102,7 +103,7 @@ public final class ProjectServer implements AutoCloseable {
         ResultsEndpoints.register(routes, new OutputUploads(jdbc, files, config.maxOutputBytes()),
                 config.maxOutputBytes());
         WebUi.register(routes, new WebUi.Services(jdbc, clock, accounts, projects, batches, stats, hosts, config.apps(),
-                files, config.maxBatchBytes(), config.dataDir(), uploadTemp(config.dataDir()), () -> new java.util.TreeMap<>(background.lastRuns())));
+                files, config.maxBatchBytes(), config.dataDir(), uploadTemp, () -> new java.util.TreeMap<>(background.lastRuns())));
         Undertow.Builder http = Undertow.builder()
                 .addHttpListener(config.port(), config.bindAddress())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBatchBytes() + (1L << 20))
@@ -262,6 +263,7 @@ public final class ProjectServer implements AutoCloseable {
         Path dir = dataDir.resolve("tmp");
         try {
             Files.createDirectories(dir);
+            org.sparecycles.server.batches.InputFiles.deleteLeftovers(dir, java.time.Instant.now());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }

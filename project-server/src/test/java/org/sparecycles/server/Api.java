@@ -79,6 +79,16 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())));
     }
 
+    /** Posts a body from a file, streamed (for bodies too large to hold). */
+    Response postFile(String path, String contentType, java.nio.file.Path body, Duration timeout) {
+        try {
+            return send(request(path).timeout(timeout).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofFile(body)));
+        } catch (java.io.FileNotFoundException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Response put(String path, byte[] body, String sha256Header) {
         HttpRequest.Builder b = request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         if (sha256Header != null) {

@@ -1,12 +1,13 @@
 package org.sparecycles.server.batches;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sparecycles.workunits.app.AppException;
 import org.sparecycles.workunits.app.AppRegistry;
-import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.app.InvalidParametersException;
 import org.sparecycles.workunits.app.Parameters;
 import org.sparecycles.workunits.app.ScienceApp;
@@ -14,7 +15,8 @@ import org.sparecycles.workunits.protocol.RedundancyPolicy;
 
 /**
  * Checks a whole batch before anything is stored, collecting every problem: app, parameters, redundancy policy,
- * files per work unit, and every file (name, duplicates, and the app's own {@code checkInput}).
+ * files per work unit, and every file (name, duplicates, and the app's own {@code checkInput}). Files are read one at
+ * a time.
  */
 final class BatchIntake {
     static final int MAX_FILES_PER_WORK_UNIT = 1000;
@@ -28,11 +30,11 @@ final class BatchIntake {
 
     /** A batch that passed every check. */
     record Checked(String name, ScienceApp app, Parameters parameters, RedundancyPolicy policy, int filesPerWorkUnit,
-                   List<InputFile> files) {
+                   List<BatchInput> files) {
     }
 
     Checked check(String name, String appId, Map<String, String> rawParameters, RedundancyPolicy rawPolicy,
-                  int rawFilesPerWorkUnit, List<InputFile> files, List<String> problems) {
+                  int rawFilesPerWorkUnit, List<BatchInput> files, List<String> problems) {
         String batchName = name == null || name.isBlank() ? "batch" : name.trim();
         if (batchName.length() > 200) {
             problems.add("name: must have at most 200 characters");
@@ -63,14 +65,16 @@ final class BatchIntake {
             problems.add("files: the batch has no files");
         }
         Set<String> seen = new HashSet<>();
-        for (InputFile file : files) {
+        for (BatchInput file : files) {
             if (!seen.add(file.name())) {
                 problems.add(file.name() + ": two files with this name");
                 continue;
             }
             if (app != null) {
                 try {
-                    app.checkInput(file);
+                    app.checkInput(file.read());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the uploaded " + file.name(), e);
                 } catch (AppException e) {
                     String message = String.valueOf(e.getMessage());
                     problems.add(message.startsWith(file.name()) ? message : file.name() + ": " + message);

@@ -61,14 +61,14 @@ public final class Batches {
     public BatchStatus submit(long accountId, long projectId, String name, String appId, Map<String, String> parameters,
                               RedundancyPolicy policy, int filesPerWorkUnit, List<InputFile> files) {
         return submit(accountId, new BatchSubmission(projectId, name, appId, parameters, policy, filesPerWorkUnit),
-                files, List.of());
+                files.stream().map(BatchInput::of).toList(), List.of());
     }
 
     /**
      * Submits a batch; {@code earlierProblems} are problems already found while reading the upload (for example
      * an unreadable zip) and are answered together with the rest.
      */
-    public BatchStatus submit(long accountId, BatchSubmission submission, List<InputFile> inputs,
+    public BatchStatus submit(long accountId, BatchSubmission submission, List<BatchInput> inputs,
                               List<String> earlierProblems) {
         List<String> problems = new ArrayList<>(earlierProblems);
         Optional<Long> owner = jdbc.queryOne("SELECT owner_id FROM projects WHERE id = ?", rs -> rs.getLong(1),
@@ -83,8 +83,10 @@ public final class Batches {
         InvalidRequestException.throwIfAny("invalid_batch", "the batch was not accepted", problems);
         List<StoredFile> stored = new ArrayList<>();
         try {
-            for (InputFile f : batch.files()) {
-                stored.add(files.put(f.content()));
+            for (BatchInput f : batch.files()) {
+                try (java.io.InputStream in = f.open()) {
+                    stored.add(((FileStore.PutOutcome.Stored) files.put(in, Long.MAX_VALUE, null)).file());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store input files", e);

@@ -2,49 +2,97 @@ package org.sparecycles.server.batches;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.sparecycles.server.error.PayloadTooLargeException;
-import org.sparecycles.workunits.app.InputFile;
 
 /**
- * Turns uploaded parts into a batch's input files: a {@code .zip} part becomes its entries (folders flattened,
- * hidden entries and folders skipped), any other part one file. File names are reduced to their last path
- * segment. Unpacked sizes count against the batch limit, so a zip bomb stops early.
+ * The input files of one submission, turned from uploaded parts and written to a directory of their own as they
+ * are read, so a batch larger than the heap can be submitted. A {@code .zip} part becomes its entries (folders
+ * flattened, hidden entries and folders skipped), any other part one file. File names are reduced to their last
+ * path segment. Sizes (unpacked) count against the batch limit, so a zip bomb stops early. {@link #close()}
+ * deletes the files; {@link #deleteLeftovers} those of a server that was killed while reading an upload.
+ * Not thread-safe: one per request.
  */
-public final class InputFiles {
-    private InputFiles() {
+public final class InputFiles implements AutoCloseable {
+    private static final String PREFIX = "batch-";
+    /** How old an upload's files must be to count as left by a crash. */
+    static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+
+    private final Path dir;
+    private final List<BatchInput> files = new ArrayList<>();
+    private long budget;
+
+    private InputFiles(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.budget = maxBytes;
     }
 
     /**
-     * Adds the part's files to {@code into}.
+     * Starts a submission's files in a new directory under {@code uploadTemp}.
      *
-     * @param problems where an unreadable or empty zip is reported, naming it
-     * @param budget   bytes still allowed in the batch; element 0 is decreased by what is added
-     * @throws PayloadTooLargeException when the batch exceeds the limit
+     * @param maxBytes the batch's size limit, unpacked
      */
-    public static void add(String partName, InputStream content, List<InputFile> into, List<String> problems,
-                           long[] budget) throws IOException {
-        String name = baseName(partName);
-        if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-            addZip(name, content, into, problems, budget);
-        } else {
-            into.add(new InputFile(name, readLimited(name, content, budget)));
+    public static InputFiles create(Path uploadTemp, long maxBytes) throws IOException {
+        return new InputFiles(Files.createTempDirectory(uploadTemp, PREFIX), maxBytes);
+    }
+
+    /**
+     * Deletes what uploads interrupted by a crash left under {@code uploadTemp}: staged batches and Undertow's
+     * multipart files, once an hour old, since nodes sharing the data dir may be reading uploads right now.
+     */
+    public static void deleteLeftovers(Path uploadTemp, Instant now) throws IOException {
+        Instant before = now.minus(LEFTOVER_AGE);
+        try (Stream<Path> entries = Files.list(uploadTemp)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                boolean ours = name.startsWith(PREFIX) || name.startsWith("undertow") && name.endsWith("upload");
+                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                    deleteTree(p);
+                }
+            }
         }
     }
 
-    private static void addZip(String zipName, InputStream content, List<InputFile> into, List<String> problems,
-                               long[] budget) throws IOException {
-        int before = into.size();
+    /**
+     * Adds the part's files.
+     *
+     * @param problems where an unreadable or empty zip is reported, naming it
+     * @throws PayloadTooLargeException when the batch exceeds the limit
+     */
+    public void add(String partName, InputStream content, List<String> problems) throws IOException {
+        String name = baseName(partName);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            addZip(name, content, problems);
+        } else {
+            files.add(write(name, name, content));
+        }
+    }
+
+    /** The files so far, in the order read. */
+    public List<BatchInput> files() {
+        return Collections.unmodifiableList(files);
+    }
+
+    private void addZip(String zipName, InputStream content, List<String> problems) throws IOException {
+        int before = files.size();
         try (ZipInputStream zip = new ZipInputStream(content)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 String entry = baseName(e.getName());
                 if (e.isDirectory() || entry.isEmpty() || entry.startsWith(".") || e.getName().contains("__MACOSX/")) {
                     continue;
                 }
-                into.add(new InputFile(entry, readLimited(zipName + "!" + entry, zip, budget)));
+                files.add(write(entry, zipName + "!" + entry, zip));
             }
         } catch (java.util.zip.ZipException e) {
             problems.add(zipName + ": not a readable zip (" + e.getMessage() + ")");
@@ -52,18 +100,27 @@ public final class InputFiles {
             problems.add(zipName + ": not a readable zip (an entry name is not UTF-8: " + e.getMessage() + ")");
             return;
         }
-        if (into.size() == before) {
+        if (files.size() == before) {
             problems.add(zipName + ": the zip holds no files");
         }
     }
 
-    private static byte[] readLimited(String name, InputStream in, long[] budget) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, budget[0] + 1));
-        if (bytes.length > budget[0]) {
-            throw new PayloadTooLargeException("batch_too_large", name + ": the batch exceeds its size limit");
+    /** Copies one file to the directory, stopping as soon as it goes over what the batch has left. */
+    private BatchInput write(String name, String where, InputStream in) throws IOException {
+        Path file = dir.resolve(Integer.toString(files.size()));
+        long size = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                size += n;
+                if (size > budget) {
+                    throw new PayloadTooLargeException("batch_too_large", where + ": the batch exceeds its size limit");
+                }
+                out.write(buffer, 0, n);
+            }
         }
-        budget[0] -= bytes.length;
-        return bytes;
+        budget -= size;
+        return new BatchInput.OnDisk(name, file, size);
     }
 
     static String baseName(String path) {
@@ -73,5 +130,18 @@ public final class InputFiles {
         base.codePoints().filter(cp -> !Character.isISOControl(cp)).forEach(clean::appendCodePoint);
         String out = clean.toString();
         return out.length() > 255 ? out.substring(out.length() - 255) : out.isEmpty() ? "unnamed" : out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -16,13 +16,14 @@ import java.util.stream.Stream;
 import org.sparecycles.server.cli.CommandSupport;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.accounts.Role;
+import org.sparecycles.server.batches.BatchInput;
 import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.server.demo.DemoCommand;
 import org.sparecycles.server.demo.ProgressLine;
 import org.sparecycles.server.demo.VolunteerLauncher;
-import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchStatus;
+import org.sparecycles.workunits.protocol.BatchSubmission;
 import org.sparecycles.workunits.protocol.ProjectInfo;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
 import picocli.CommandLine.Command;
@@ -173,12 +174,13 @@ public final class EfficiencyCommand implements Callable<Integer> {
                 "efficiency-researcher-password", "Efficiency researcher", Set.of(Role.RESEARCHER));
         ProjectInfo project = server.projects().create(researcher, "SpareCycles efficiency",
                 "The sample workload scaled up: mosaics of flipped tiles of the bundled samples.");
-        List<InputFile> inputs = new ArrayList<>();
-        for (Path p : files) {
-            inputs.add(new InputFile(p.getFileName().toString(), Files.readAllBytes(p)));
+        List<BatchInput> inputs = new ArrayList<>();
+        for (Path p : files) { // read one at a time by the submission
+            inputs.add(new BatchInput.OnDisk(p.getFileName().toString(), p, Files.size(p)));
         }
-        return server.batches().submit(researcher, project.id(), "Scaled sample batch", "particle-count",
-                DemoCommand.SAMPLE_PARAMETERS, new RedundancyPolicy(2, 2, 0, 0, 0), filesPerWorkUnit, inputs);
+        return server.batches().submit(researcher, new BatchSubmission(project.id(), "Scaled sample batch",
+                "particle-count", DemoCommand.SAMPLE_PARAMETERS, new RedundancyPolicy(2, 2, 0, 0, 0), filesPerWorkUnit),
+                inputs, List.of());
     }
 
     private static List<JsonNode> readReports(Path volunteerDirs) throws IOException {

@@ -40,6 +40,8 @@ import org.sparecycles.workunits.hash.Sha256;
 public final class FileStore {
     /** Files fsynced at once by {@link #putAll}. */
     private static final int SYNC_THREADS = 16;
+    /** How old a file in {@code tmp/} must be to count as left by a process that died. */
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(1);
 
     private final Path root;
     private final Path tmp;
@@ -56,9 +58,14 @@ public final class FileStore {
         this.root = dataDir.resolve("files");
         this.tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
+        // half-written files of a process that died; only old ones, since nodes sharing the data dir may be writing
+        java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(LEFTOVER_AGE));
         try (Stream<Path> leftovers = Files.list(tmp)) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
-                Files.deleteIfExists(p); // half-written files of a process that died
+                if (Files.getLastModifiedTime(p).compareTo(before) < 0) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

@@ -47,4 +47,18 @@ class FileStoreTest {
         }
         assertTrue(store.putAll(List.of()).isEmpty());
     }
+
+    @org.junit.jupiter.api.Test
+    void startingDeletesOnlyTemporaryFilesOldEnoughToBeLeftByACrash() throws Exception {
+        Path tmp = Files.createDirectories(dataDir.resolve("files/tmp"));
+        Path old = Files.writeString(tmp.resolve("upload-1.part"), "half a file of a process that died");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(FileStore.LEFTOVER_AGE).minusSeconds(60)));
+        Path recent = Files.writeString(tmp.resolve("upload-2.part"), "another node is writing this one");
+
+        new FileStore(dataDir, false);
+
+        assertFalse(Files.exists(old), "an hour-old temporary file is deleted");
+        assertTrue(Files.exists(recent), "a recent one may belong to a node sharing the data dir");
+    }
 }

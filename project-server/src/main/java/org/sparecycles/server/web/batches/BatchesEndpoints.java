@@ -20,7 +20,6 @@ import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.web.ApiExchange;
 import org.sparecycles.server.web.ErrorResponses;
 import org.sparecycles.server.web.Routes;
-import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.protocol.BatchSubmission;
 
 /**
@@ -37,9 +36,9 @@ public final class BatchesEndpoints {
         MultiPartParserDefinition multipart = new MultiPartParserDefinition(uploadTemp)
                 .setDefaultEncoding(StandardCharsets.UTF_8.name());
         multipart.setMaxIndividualFileSize(maxBatchBytes);
-        multipart.setFileSizeThreshold(1L << 20);
+        multipart.setFileSizeThreshold(0); // every file part to disk: the heap holds no upload, whatever its files' sizes
         FormParserFactory forms = FormParserFactory.builder(false).addParsers(multipart).build();
-        routes.post("/batches", ex -> submit(ex, researcher(ex), batches, forms, maxBatchBytes));
+        routes.post("/batches", ex -> submit(ex, researcher(ex), batches, forms, maxBatchBytes, uploadTemp));
         routes.get("/batches", ex -> ex.json(200, batches.list(researcher(ex))));
         routes.get("/batches/{id}", ex -> {
             long id = ex.pathLong("id");
@@ -67,9 +66,10 @@ public final class BatchesEndpoints {
     }
 
     private static void submit(ApiExchange ex, Caller caller, Batches batches, FormParserFactory forms,
-                               long maxBatchBytes) throws IOException {
+                               long maxBatchBytes, Path uploadTemp) throws IOException {
         ex.undertow().setMaxEntitySize(maxBatchBytes + (1L << 20));
-        try (FormDataParser parser = forms.createParser(ex.undertow())) {
+        try (FormDataParser parser = forms.createParser(ex.undertow());
+             InputFiles files = InputFiles.create(uploadTemp, maxBatchBytes)) {
             if (parser == null) {
                 throw new InvalidRequestException("invalid_batch", "POST /batches takes multipart/form-data with a"
                         + " 'batch' part and 'file' parts", List.of("Content-Type: expected multipart/form-data"));
@@ -77,14 +77,12 @@ public final class BatchesEndpoints {
             FormData form = parser.parseBlocking();
             List<String> problems = new ArrayList<>();
             BatchSubmission submission = submission(form, problems);
-            List<InputFile> files = new ArrayList<>();
-            long[] budget = {maxBatchBytes};
             if (form.contains("file")) {
                 for (FormData.FormValue part : form.get("file")) {
                     String name = part.getFileName() == null ? "unnamed" : part.getFileName();
                     try (InputStream in = part.isFileItem() ? part.getFileItem().getInputStream()
                             : new ByteArrayInputStream(part.getValue().getBytes(StandardCharsets.UTF_8))) {
-                        InputFiles.add(name, in, files, problems, budget);
+                        files.add(name, in, problems);
                     }
                 }
             }
@@ -96,7 +94,7 @@ public final class BatchesEndpoints {
             if (submission == null) {
                 InvalidRequestException.throwIfAny("invalid_batch", "the batch was not accepted", problems);
             }
-            ex.json(201, batches.submit(caller.accountId(), submission, files, problems));
+            ex.json(201, batches.submit(caller.accountId(), submission, files.files(), problems));
         }
     }
 

@@ -1,7 +1,7 @@
 package org.sparecycles.server.web.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,11 @@ import java.util.Map;
 import org.sparecycles.server.accounts.Caller;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.batches.BatchFiles;
+import org.sparecycles.server.batches.BatchInput;
 import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.batches.InputFiles;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
-import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.app.ScienceApp;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchStatus;
@@ -171,7 +171,13 @@ final class BatchPages {
         if (draft.deadlineHours() == 0) {
             problems.add("deadline: at least 1 hour");
         }
-        List<InputFile> inputs = inputs(form, problems);
+        try (InputFiles inputs = inputs(ui, form, problems)) {
+            submit(ui, ex, caller, draft, inputs.files(), problems);
+        }
+    }
+
+    private static void submit(WebUi ui, WebExchange ex, Caller caller, BatchDraft draft, List<BatchInput> inputs,
+                               List<String> problems) throws Exception {
         RedundancyPolicy policy = new RedundancyPolicy(Math.max(draft.minQuorum(), 0), Math.max(draft.targetResults(), 0),
                 0, 0, Math.max(draft.deadlineHours(), 0) * 3600L);
         BatchSubmission submission = new BatchSubmission(draft.projectId(), draft.name(), draft.app(), draft.parameters(),
@@ -187,26 +193,41 @@ final class BatchPages {
         }
     }
 
-    /** The uploaded files, zips unpacked; problems with a zip are added to {@code problems}. */
-    private static List<InputFile> inputs(Form form, List<String> problems) throws Exception {
-        List<InputFile> inputs = new ArrayList<>();
-        long[] budget = {Long.MAX_VALUE / 2}; // the request size limit already bounds the upload
-        for (Form.Upload u : form.uploads("files")) {
-            InputFiles.add(u.fileName(), new ByteArrayInputStream(u.content()), inputs, problems, budget);
+    /**
+     * The uploaded files, zips unpacked, staged on disk (the caller closes them); problems with a zip are added to
+     * {@code problems}.
+     */
+    private static InputFiles inputs(WebUi ui, Form form, List<String> problems) throws Exception {
+        InputFiles inputs = InputFiles.create(ui.services().uploadTemp(), ui.services().maxBatchBytes());
+        try {
+            for (Form.Upload u : form.uploads("files")) {
+                try (InputStream in = u.open()) {
+                    inputs.add(u.fileName(), in, problems);
+                }
+            }
+            return inputs;
+        } catch (Exception | Error e) {
+            inputs.close();
+            throw e;
         }
-        return inputs;
     }
 
     /** Runs the app on the first uploaded image (bounded, see {@link Preview}) and shows what it found, outlined. */
     private static void preview(WebUi ui, WebExchange ex, Form form, Preview previews) throws Exception {
         List<String> problems = new ArrayList<>();
-        List<InputFile> inputs = inputs(form, problems);
+        try (InputFiles staged = inputs(ui, form, problems)) {
+            preview(ui, ex, form, previews, staged.files(), problems);
+        }
+    }
+
+    private static void preview(WebUi ui, WebExchange ex, Form form, Preview previews, List<BatchInput> inputs,
+                                List<String> problems) throws Exception {
         ScienceApp app = app(ui, form.text("app"));
         Preview.Outcome outcome = null;
         if (inputs.isEmpty()) {
             problems.add("files: choose at least one image to preview");
         } else {
-            outcome = previews.run(app, form.withPrefix("param."), inputs.get(0));
+            outcome = previews.run(app, form.withPrefix("param."), inputs.get(0).read());
             problems.addAll(outcome.problems());
         }
         ex.render(200, "batches/preview.jte", "file", inputs.isEmpty() ? "" : inputs.get(0).name(), "fileCount",

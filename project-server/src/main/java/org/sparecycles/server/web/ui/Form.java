@@ -1,5 +1,8 @@
 package org.sparecycles.server.web.ui;
 
+import io.undertow.server.handlers.form.FormData;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,8 +10,15 @@ import java.util.Map;
 
 /** A posted form: its text fields and its uploaded files, in the order sent. */
 public final class Form {
-    /** One uploaded file part. */
-    public record Upload(String field, String fileName, byte[] content) {
+    /** One uploaded file part, on disk (or in memory when small) until the request ends. */
+    public record Upload(String field, String fileName, FormData.FileItem item) {
+        public long size() throws IOException {
+            return item.getFileSize();
+        }
+
+        public InputStream open() throws IOException {
+            return item.getInputStream();
+        }
     }
 
     private final Map<String, List<String>> fields = new LinkedHashMap<>();
@@ -63,6 +73,16 @@ public final class Form {
 
     /** Uploaded files of a field that carry content (browsers send an empty part when none was chosen). */
     public List<Upload> uploads(String field) {
-        return uploads.stream().filter(u -> u.field().equals(field) && u.content().length > 0).toList();
+        List<Upload> out = new ArrayList<>();
+        for (Upload u : uploads) {
+            try {
+                if (u.field().equals(field) && u.size() > 0) {
+                    out.add(u);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the upload " + u.fileName(), e);
+            }
+        }
+        return out;
     }
 }

@@ -7,6 +7,7 @@ import io.undertow.server.handlers.form.FormData;
 import io.undertow.server.handlers.form.FormDataParser;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import org.xnio.IoUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -75,19 +76,21 @@ public final class WebExchange {
      */
     public Form form() throws IOException {
         Form form = new Form();
-        try (FormDataParser parser = ui.forms().createParser(exchange)) {
-            if (parser != null) {
-                FormData data = parser.parseBlocking();
-                for (String field : data) {
-                    for (FormData.FormValue v : data.get(field)) {
-                        if (v.isFileItem()) {
-                            try (InputStream in = v.getFileItem().getInputStream()) {
-                                form.add(new Form.Upload(field, v.getFileName() == null ? "unnamed" : v.getFileName(),
-                                        in.readAllBytes()));
-                            }
-                        } else {
-                            form.add(field, v.getValue());
-                        }
+        FormDataParser parser = ui.forms().createParser(exchange);
+        if (parser != null) {
+            // closing the parser deletes the uploaded files, which the page reads after this returns
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                IoUtils.safeClose(parser);
+                next.proceed();
+            });
+            FormData data = parser.parseBlocking();
+            for (String field : data) {
+                for (FormData.FormValue v : data.get(field)) {
+                    if (v.isFileItem()) {
+                        form.add(new Form.Upload(field, v.getFileName() == null ? "unnamed" : v.getFileName(),
+                                v.getFileItem()));
+                    } else {
+                        form.add(field, v.getValue());
                     }
                 }
             }

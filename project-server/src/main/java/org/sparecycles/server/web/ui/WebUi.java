@@ -68,7 +68,7 @@ public final class WebUi {
         MultiPartParserDefinition multipart = new MultiPartParserDefinition(services.uploadTemp())
                 .setDefaultEncoding(StandardCharsets.UTF_8.name());
         multipart.setMaxIndividualFileSize(services.maxBatchBytes());
-        multipart.setFileSizeThreshold(1L << 20);
+        multipart.setFileSizeThreshold(0); // every file part to disk: the heap holds no upload, whatever its files' sizes
         this.forms = FormParserFactory.builder(true).addParsers(multipart).withDefaultCharset("UTF-8").build();
     }
 
