@@ -89,6 +89,19 @@ final class Api {
         }
     }
 
+    /** Gets a body into a file, streamed (for bodies too large to hold); returns the status. */
+    int download(String path, java.nio.file.Path target, Duration timeout) {
+        try {
+            return HTTP.send(request(path).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofFile(target))
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response put(String path, byte[] body, String sha256Header) {
         HttpRequest.Builder b = request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         if (sha256Header != null) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +30,14 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.cli.ServerMain;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.AccountSession;
+import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.BatchSubmission;
 import org.sparecycles.workunits.protocol.CreateProjectRequest;
@@ -39,9 +46,11 @@ import org.sparecycles.workunits.protocol.ProjectInfo;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
 
 /**
- * A batch larger than the server's heap: a server process limited to a 96 MB heap takes a batch of about 200 MB
- * (image parts and a zip of images) over HTTP, checks and stores every file, and leaves no staged copy behind.
- * Uploads are staged on disk and read one file at a time; a server holding the batch in memory runs out of heap.
+ * Batches larger than the server's heap, on a server process limited to a 96 MB heap. Submitting: a batch of about
+ * 200 MB (image parts and a zip of images) is checked and stored, and no staged copy is left behind (uploads are
+ * staged on disk and read one file at a time). Merged results: 162 MB of JSON and 67 MB of CSV (1.2 million rows)
+ * are downloaded whole (they are written as they are read, one file's output at a time). A server holding the
+ * batch or the merged JSON in memory runs out of heap (both answered 500 before).
  */
 class LargeBatchTest {
     private static final String HEAP = "-Xmx96m";
@@ -49,11 +58,18 @@ class LargeBatchTest {
     private static final int DISTINCT = 10;
     private static final int PARTS = 80;
     private static final int ZIPPED = 60;
+    private static final int DOT_IMAGES = 60;
+    /** No blur and no smallest area: every dot is an object. */
+    private static final Map<String, String> DOT_PARAMETERS = Map.of("sigma", "0", "polarity", "dark", "min_area", "1");
 
     @TempDir
     Path tmp;
 
     private Process server;
+    private Path data;
+    private URI base;
+    private Api researcher;
+    private long project;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -62,21 +78,24 @@ class LargeBatchTest {
         }
     }
 
-    @Test
-    void aBatchLargerThanTheHeapIsCheckedStoredAndItsStagedCopiesDeleted() throws Exception {
-        Path data = tmp.resolve("data");
+    @BeforeEach
+    void startServerWithASmallHeap() throws Exception {
+        data = tmp.resolve("data");
         Process add = new ProcessBuilder(java(), HEAP, "-cp", System.getProperty("java.class.path"),
                 ServerMain.class.getName(), "user", "add", "--email", "big@example.org", "--password",
                 "researcher password", "--researcher", "--data-dir", data.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("user-add.log").toFile()).start();
         assertTrue(add.waitFor(60, TimeUnit.SECONDS) && add.exitValue() == 0, () -> read(tmp.resolve("user-add.log")));
-        URI base = start(data);
-        Api researcher = new Api(base, new Api(base, null).post("/api/v1/accounts/login",
+        base = start(data);
+        researcher = new Api(base, new Api(base, null).post("/api/v1/accounts/login",
                 new LoginRequest("big@example.org", "researcher password")).expect(200, AccountSession.class)
                 .authenticator());
-        long project = researcher.post("/api/v1/projects", new CreateProjectRequest("Big", "a large batch"))
+        project = researcher.post("/api/v1/projects", new CreateProjectRequest("Big", "large batches"))
                 .expect(201, ProjectInfo.class).id();
+    }
 
+    @Test
+    void aBatchLargerThanTheHeapIsCheckedStoredAndItsStagedCopiesDeleted() throws Exception {
         List<byte[]> images = new ArrayList<>();
         Random random = new Random(42);
         for (int i = 0; i < DISTINCT; i++) {
@@ -114,6 +133,93 @@ class LargeBatchTest {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         assertEquals(List.of(), left, "left in " + uploadTemp);
+    }
+
+    @Test
+    void mergedResultsLargerThanTheHeapAreWrittenAsTheyAreRead() throws Exception {
+        // grids of 3x3 dots: about 20,000 objects and 2.7 MB of output JSON per image, so the merged JSON of the batch
+        // is about 1.7 times the heap
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        Multipart form = new Multipart().json("batch", new String(Json.mapper().writeValueAsBytes(new BatchSubmission(
+                project, "dots", "particle-count", DOT_PARAMETERS, new RedundancyPolicy(1, 1, 0, 0, 0), 1)),
+                StandardCharsets.UTF_8));
+        for (int i = 0; i < DOT_IMAGES; i++) {
+            int step = 8 + i % 2;
+            int offset = i % 3;
+            int perSide = (SIDE - 5 - offset) / step + 1;
+            expected.put("dots-" + i + ".png", perSide * perSide);
+            form.file("file", "dots-" + i + ".png", dotsPng(step, offset));
+        }
+        BatchStatus batch = researcher.postMultipart("/api/v1/batches", form).expect(201, BatchStatus.class);
+        RemoteVolunteer volunteer = RemoteVolunteer.join(base, "dots@example.org");
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        BatchStatus status = batch;
+        while (!"DONE".equals(status.state())) {
+            assertTrue(server.isAlive(), () -> "the server died: " + read(tmp.resolve("server.log")));
+            assertTrue(System.nanoTime() < end, () -> "the batch is not done in 5 minutes: " + researcher
+                    .get("/api/v1/batches/" + batch.id()).text());
+            for (Assignment a : volunteer.fetch(1e6)) {
+                volunteer.complete(a);
+            }
+            status = researcher.get("/api/v1/batches/" + batch.id()).expect(200, BatchStatus.class);
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+
+        Path json = tmp.resolve("results.json");
+        assertEquals(200, researcher.download("/api/v1/batches/" + batch.id() + "/results.json", json,
+                Duration.ofMinutes(5)), () -> read(json));
+        assertTrue(Files.size(json) > 150_000_000L, "larger than the heap: " + Files.size(json));
+        Map<String, Integer> counted = new LinkedHashMap<>();
+        try (JsonParser p = Json.mapper().createParser(json.toFile())) {
+            assertEquals(JsonToken.START_OBJECT, p.nextToken());
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (!field.equals("files")) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    JsonNode file = Json.mapper().readTree(p);
+                    assertEquals(file.get("count").asInt(), file.get("objects").size(), file.get("file").asText());
+                    counted.put(file.get("file").asText(), file.get("count").asInt());
+                }
+            }
+        }
+        assertEquals(expected, counted, "every file, in submission order, with all its objects");
+
+        Path csv = tmp.resolve("results.csv");
+        assertEquals(200, researcher.download("/api/v1/batches/" + batch.id() + "/results.csv", csv,
+                Duration.ofMinutes(5)), () -> read(csv));
+        long rows;
+        String header;
+        try (Stream<String> lines = Files.lines(csv)) {
+            rows = lines.count() - 1;
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(csv)) {
+            header = r.readLine();
+        }
+        assertEquals(expected.values().stream().mapToLong(Integer::longValue).sum(), rows, "a row per object");
+        assertTrue(header.startsWith("file,object,area,"), header);
+        assertFalse(read(tmp.resolve("server.log")).contains("OutOfMemoryError"), () -> read(tmp.resolve("server.log")));
+    }
+
+    /** A grey PNG with a grid of 3x3 dark dots every {@code step} pixels, starting at {@code offset + 2}. */
+    private static byte[] dotsPng(int step, int offset) throws IOException {
+        BufferedImage image = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] pixels = new byte[SIDE * SIDE];
+        java.util.Arrays.fill(pixels, (byte) 220);
+        for (int y = 2 + offset; y + 3 <= SIDE; y += step) {
+            for (int x = 2 + offset; x + 3 <= SIDE; x += step) {
+                for (int d = 0; d < 9; d++) {
+                    pixels[(y + d / 3) * SIDE + x + d % 3] = 30;
+                }
+            }
+        }
+        image.getRaster().setDataElements(0, 0, SIDE, SIDE, pixels);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     /** A grey-noise PNG (noise does not compress, so the PNG is about as large as its pixels). */

@@ -27,21 +27,14 @@ import org.sparecycles.workunits.app.AppRegistry;
 import org.sparecycles.workunits.app.AppRunner;
 import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.app.ScienceApp;
-import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.json.CanonicalJson;
 import org.sparecycles.workunits.protocol.AccountSession;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
-import org.sparecycles.workunits.protocol.CreateAccountRequest;
 import org.sparecycles.workunits.protocol.CreateProjectRequest;
-import org.sparecycles.workunits.protocol.HostRegistered;
-import org.sparecycles.workunits.protocol.HostRegistration;
 import org.sparecycles.workunits.protocol.LoginRequest;
 import org.sparecycles.workunits.protocol.ProjectInfo;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
-import org.sparecycles.workunits.protocol.ResultReport;
-import org.sparecycles.workunits.protocol.SchedulerReply;
-import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.samples.SampleImages;
 
 /**
@@ -83,10 +76,10 @@ class MultiNodeTest {
                 new RedundancyPolicy(2, 2, 3, 6, DEADLINE_SECONDS), 1, SAMPLES.toArray(String[]::new)))
                 .expect(201, BatchStatus.class);
 
-        Volunteer onA1 = Volunteer.join(a, "a1@nodes.test");
-        Volunteer onA2 = Volunteer.join(a, "a2@nodes.test");
-        Volunteer onB1 = Volunteer.join(b, "b1@nodes.test");
-        Volunteer onB2 = Volunteer.join(b, "b2@nodes.test");
+        RemoteVolunteer onA1 = RemoteVolunteer.join(a, "a1@nodes.test");
+        RemoteVolunteer onA2 = RemoteVolunteer.join(a, "a2@nodes.test");
+        RemoteVolunteer onB1 = RemoteVolunteer.join(b, "b1@nodes.test");
+        RemoteVolunteer onB2 = RemoteVolunteer.join(b, "b2@nodes.test");
 
         // a1 finishes one result on node A; a2 takes work on node A and never returns it
         List<Assignment> first = onA1.fetch(1);
@@ -105,7 +98,7 @@ class MultiNodeTest {
         while (!"DONE".equals(status.state())) {
             assertTrue(System.nanoTime() < end, () -> "batch not done on node B within 3 minutes: " + researcherOnB
                     .get("/api/v1/batches/" + batch.id()).text() + "\nnode B's log (end):\n" + tail(log("b")));
-            for (Volunteer v : List.of(onB1, onB2)) {
+            for (RemoteVolunteer v : List.of(onB1, onB2)) {
                 for (Assignment assignment : v.fetch(1)) {
                     v.complete(assignment);
                 }
@@ -216,30 +209,5 @@ class MultiNodeTest {
     private static Api logIn(URI node, String email, String password) {
         return new Api(node, new Api(node, null).post("/api/v1/accounts/login", new LoginRequest(email, password))
                 .expect(200, AccountSession.class).authenticator());
-    }
-
-    /** A volunteer with one host on one node, computing with the real app. */
-    private record Volunteer(Api api, long host) {
-        static Volunteer join(URI node, String email) {
-            AccountSession session = new Api(node, null).post("/api/v1/accounts",
-                    new CreateAccountRequest(email, "volunteer-password", null)).expect(201, AccountSession.class);
-            Api api = new Api(node, session.authenticator());
-            long host = api.post("/api/v1/hosts", new HostRegistration("pc-" + email, "Linux", "6.1", "test cpu", 2,
-                    4L << 30, 4.0, "test")).expect(201, HostRegistered.class).hostId();
-            return new Volunteer(api, host);
-        }
-
-        List<Assignment> fetch(double workSeconds) {
-            return api.post("/api/v1/scheduler", new SchedulerRequest(host, List.of(), workSeconds, List.of()))
-                    .expect(200, SchedulerReply.class).assignments();
-        }
-
-        void complete(Assignment assignment) throws Exception {
-            byte[] output = MergedResultsTest.compute(api, assignment);
-            api.put(assignment.uploadUrl(), output, Sha256.hex(output));
-            ResultReport report = TestServer.success(assignment.resultId(), output, 5);
-            api.post("/api/v1/scheduler", new SchedulerRequest(host, List.of(report), 0, List.of()))
-                    .expect(200, SchedulerReply.class);
-        }
     }
 }

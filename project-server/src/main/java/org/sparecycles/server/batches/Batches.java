@@ -3,6 +3,7 @@ package org.sparecycles.server.batches;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -177,25 +178,26 @@ public final class Batches {
                 batchId) == 1;
     }
 
-    /** The merged results as JSON ({@code results.json}); files not finished yet show {@code "pending": true}. */
-    public byte[] resultsJson(long batchId) {
+    /**
+     * Writes the merged results as JSON ({@code results.json}) to {@code out}, as they are read; files not finished
+     * yet show {@code "pending": true}.
+     *
+     * @throws NotFoundException for an unknown id, before anything is written
+     */
+    public void resultsJson(long batchId, OutputStream out) throws IOException {
         BatchStatus s = status(batchId);
-        try {
-            return MergedResults.json(batchId, s.app(), s.appVersion(), new TreeMap<>(s.parameters()),
-                    fileEntries(batchId), files);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read merged results of batch " + batchId, e);
-        }
+        MergedResults.json(batchId, s.app(), s.appVersion(), new TreeMap<>(s.parameters()), fileEntries(batchId), files,
+                out);
     }
 
-    /** The merged results as CSV ({@code results.csv}): one row per object of every merged file. */
-    public byte[] resultsCsv(long batchId) {
+    /**
+     * Writes the merged results as CSV ({@code results.csv}) to {@code out}: one row per object of every merged file.
+     *
+     * @throws NotFoundException for an unknown id, before anything is written
+     */
+    public void resultsCsv(long batchId, OutputStream out) throws IOException {
         status(batchId);
-        try {
-            return MergedResults.csv(fileEntries(batchId), files);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read merged results of batch " + batchId, e);
-        }
+        MergedResults.csv(fileEntries(batchId), files, out);
     }
 
     private List<MergedResults.FileEntry> fileEntries(long batchId) {

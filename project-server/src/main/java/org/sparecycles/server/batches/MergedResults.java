@@ -1,9 +1,13 @@
 package org.sparecycles.server.batches;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +22,8 @@ import org.sparecycles.workunits.json.CanonicalJson;
  * Renders a batch's merged results (docs/protocol.md, "Merged results"): {@code results.json} with one entry per
  * input file in submission order, and {@code results.csv} with one row per object. Both are generic over the
  * app's output: the CSV's columns are {@code file,object} followed by every key found in the files'
- * {@code objects} entries (nested objects flattened as {@code key.sub}), in order of first appearance.
+ * {@code objects} entries (nested objects flattened as {@code key.sub}), in order of first appearance. Both are
+ * written as they are made, one file's output in memory at a time, so a batch's results may be larger than the heap.
  */
 final class MergedResults {
     private MergedResults() {
@@ -28,53 +33,82 @@ final class MergedResults {
     record FileEntry(String name, String outputSha256, String error) {
     }
 
-    static byte[] json(long batchId, String app, String version, Map<String, String> parameters,
-                       List<FileEntry> files, FileStore store) throws IOException {
-        ObjectNode doc = CanonicalJson.object();
-        doc.put("batch", batchId);
-        doc.put("app", app);
-        doc.put("version", version);
-        ObjectNode params = doc.putObject("parameters");
+    /** Writes {@code results.json}, reading one file's output at a time. */
+    static void json(long batchId, String app, String version, Map<String, String> parameters, List<FileEntry> files,
+                     FileStore store, OutputStream out) throws IOException {
+        ObjectNode params = CanonicalJson.object();
         parameters.forEach(params::put);
-        ArrayNode array = doc.putArray("files");
+        // canonical JSON sorts keys: app, batch, files, parameters, version
+        out.write(ascii("{\"app\":"));
+        out.write(CanonicalJson.write(TextNode.valueOf(app)));
+        out.write(ascii(",\"batch\":" + batchId + ",\"files\":["));
+        boolean first = true;
         for (FileEntry f : files) {
-            array.add(entry(f, store));
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            out.write(CanonicalJson.write(entry(f, store)));
         }
-        return CanonicalJson.write(doc);
+        out.write(ascii("],\"parameters\":"));
+        out.write(CanonicalJson.write(params));
+        out.write(ascii(",\"version\":"));
+        out.write(CanonicalJson.write(TextNode.valueOf(version)));
+        out.write('}');
     }
 
-    static byte[] csv(List<FileEntry> files, FileStore store) throws IOException {
-        List<String> names = new ArrayList<>();
-        List<List<Map<String, String>>> objectsPerFile = new ArrayList<>();
+    /**
+     * Writes {@code results.csv}, reading one file's output at a time: once for the columns, once for the rows.
+     */
+    static void csv(List<FileEntry> files, FileStore store, OutputStream out) throws IOException {
         Set<String> columns = new LinkedHashSet<>();
+        for (FileEntry f : files) {
+            if (f.outputSha256() != null) {
+                for (Map<String, String> row : rows(f, store)) {
+                    columns.addAll(row.keySet());
+                }
+            }
+        }
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        w.write("file,object");
+        for (String c : columns) {
+            w.write(',');
+            w.write(cell(c));
+        }
+        w.write("\r\n");
         for (FileEntry f : files) {
             if (f.outputSha256() == null) {
                 continue;
             }
-            List<Map<String, String>> objects = new ArrayList<>();
-            for (JsonNode object : CanonicalJson.read(store.read(f.outputSha256())).path("objects")) {
-                Map<String, String> row = new LinkedHashMap<>();
-                flatten("", object, row);
-                columns.addAll(row.keySet());
-                objects.add(row);
-            }
-            names.add(f.name());
-            objectsPerFile.add(objects);
-        }
-        StringBuilder out = new StringBuilder("file,object");
-        columns.forEach(c -> out.append(',').append(cell(c)));
-        out.append("\r\n");
-        for (int i = 0; i < names.size(); i++) {
             int number = 1;
-            for (Map<String, String> row : objectsPerFile.get(i)) {
-                out.append(cell(names.get(i))).append(',').append(number++);
+            String name = cell(f.name());
+            for (Map<String, String> row : rows(f, store)) {
+                w.write(name);
+                w.write(',');
+                w.write(Integer.toString(number++));
                 for (String column : columns) {
-                    out.append(',').append(cell(row.getOrDefault(column, "")));
+                    w.write(',');
+                    w.write(cell(row.getOrDefault(column, "")));
                 }
-                out.append("\r\n");
+                w.write("\r\n");
             }
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        w.flush();
+    }
+
+    /** The objects of a merged file, flattened. */
+    private static List<Map<String, String>> rows(FileEntry f, FileStore store) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (JsonNode object : CanonicalJson.read(store.read(f.outputSha256())).path("objects")) {
+            Map<String, String> row = new LinkedHashMap<>();
+            flatten("", object, row);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static JsonNode entry(FileEntry f, FileStore store) throws IOException {

@@ -172,8 +172,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void writeResults(ProjectServer server, long batchId) throws IOException {
         Files.createDirectories(out);
-        Files.write(out.resolve("results.csv"), server.batches().resultsCsv(batchId));
-        Files.write(out.resolve("results.json"), server.batches().resultsJson(batchId));
+        try (java.io.OutputStream csv = new java.io.BufferedOutputStream(Files.newOutputStream(out.resolve("results.csv")))) {
+            server.batches().resultsCsv(batchId, csv);
+        }
+        try (java.io.OutputStream json = new java.io.BufferedOutputStream(
+                Files.newOutputStream(out.resolve("results.json")))) {
+            server.batches().resultsJson(batchId, json);
+        }
     }
 
     private static void awaitInterrupt() throws InterruptedException {

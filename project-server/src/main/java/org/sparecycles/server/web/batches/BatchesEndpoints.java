@@ -48,13 +48,13 @@ public final class BatchesEndpoints {
         routes.get("/batches/{id}/results.json", ex -> {
             long id = ex.pathLong("id");
             batches.checkAccess(researcher(ex), id);
-            ex.bytes(200, "application/json; charset=utf-8", batches.resultsJson(id));
+            ex.stream(200, "application/json; charset=utf-8", out -> batches.resultsJson(id, out));
         });
         routes.get("/batches/{id}/results.csv", ex -> {
             long id = ex.pathLong("id");
             batches.checkAccess(researcher(ex), id);
             ex.responseHeader("Content-Disposition", "attachment; filename=\"batch-" + id + "-results.csv\"");
-            ex.bytes(200, "text/csv; charset=utf-8", batches.resultsCsv(id));
+            ex.stream(200, "text/csv; charset=utf-8", out -> batches.resultsCsv(id, out));
         });
     }
 

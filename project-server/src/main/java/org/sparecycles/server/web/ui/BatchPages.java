@@ -81,12 +81,12 @@ final class BatchPages {
         ui.get("/batches/{id}/results.csv", ex -> {
             BatchStatus status = owned(ex, batches);
             ex.header("Content-Disposition", "attachment; filename=\"batch-" + status.id() + "-results.csv\"");
-            ex.bytes(200, "text/csv; charset=utf-8", batches.resultsCsv(status.id()));
+            ex.stream(200, "text/csv; charset=utf-8", out -> batches.resultsCsv(status.id(), out));
         });
         ui.get("/batches/{id}/results.json", ex -> {
             BatchStatus status = owned(ex, batches);
             ex.header("Content-Disposition", "attachment; filename=\"batch-" + status.id() + "-results.json\"");
-            ex.bytes(200, "application/json; charset=utf-8", batches.resultsJson(status.id()));
+            ex.stream(200, "application/json; charset=utf-8", out -> batches.resultsJson(status.id(), out));
         });
         ui.get("/batches/{id}/files/{seq}/outlined.png", ex -> {
             BatchStatus status = owned(ex, batches);

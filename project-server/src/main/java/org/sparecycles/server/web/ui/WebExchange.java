@@ -155,6 +155,24 @@ public final class WebExchange {
         exchange.endExchange();
     }
 
+    /** What writes a streamed response's body. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Answers with a body written as it is made (chunked, no length known beforehand), for bodies that may be larger
+     * than the heap. Check everything that can fail with an error status before: once the body has started, a
+     * failure can only cut the response short.
+     */
+    public void stream(int status, String contentType, Body body) throws IOException {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        body.writeTo(exchange.getOutputStream());
+        exchange.endExchange();
+    }
+
     /** Sets a response header. */
     public void header(String name, String value) {
         exchange.getResponseHeaders().put(new io.undertow.util.HttpString(name), value);
