@@ -21,6 +21,7 @@ import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.error.ForbiddenException;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.web.StreamedBody;
 
 /**
  * One browser request as a page handler sees it: the session (if any), the posted form (CSRF-checked), path and
@@ -155,22 +156,9 @@ public final class WebExchange {
         exchange.endExchange();
     }
 
-    /** What writes a streamed response's body. */
-    @FunctionalInterface
-    public interface Body {
-        void writeTo(java.io.OutputStream out) throws IOException;
-    }
-
-    /**
-     * Answers with a body written as it is made (chunked, no length known beforehand), for bodies that may be larger
-     * than the heap. Check everything that can fail with an error status before: once the body has started, a
-     * failure can only cut the response short.
-     */
-    public void stream(int status, String contentType, Body body) throws IOException {
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-        body.writeTo(exchange.getOutputStream());
-        exchange.endExchange();
+    /** Answers with a body written as it is made; see {@link StreamedBody#send}. */
+    public void stream(int status, String contentType, StreamedBody body) throws IOException {
+        StreamedBody.send(exchange, status, contentType, body);
     }
 
     /** Sets a response header. */
