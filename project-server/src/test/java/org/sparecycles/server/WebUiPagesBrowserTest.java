@@ -238,6 +238,43 @@ class WebUiPagesBrowserTest {
         return s;
     }
 
+    @Test
+    void aLargeBatchsPageShowsItsFilesAPageAtATime() throws Exception {
+        long owner = t.server.accounts().create("pager@test.example", PASSWORD, "Pager", Set.of(Role.RESEARCHER));
+        long project = t.server.projects().create(owner, "Many files", "").id();
+        List<org.sparecycles.workunits.app.InputFile> inputs = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            inputs.add(new org.sparecycles.workunits.app.InputFile(String.format("tile-%03d.png", i),
+                    SampleImages.bytes("blobs.png")));
+        }
+        BatchStatus batch = t.server.batches().submit(owner, project, "many", "particle-count", TestServer.PARAMETERS,
+                RedundancyPolicy.DEFAULT, 1, inputs);
+        completeNextWorkUnit();
+        browser.logIn("pager@test.example", PASSWORD);
+        browser.open("/batches/" + batch.id());
+
+        assertEquals("1–100", browser.text("files-range"));
+        assertEquals(100, column(1).size());
+        assertEquals("tile-000.png", column(2).get(0));
+        assertEquals("merged", column(3).get(0));
+        assertEquals(1, browser.driver.findElements(By.cssSelector(".gallery figure")).size(), "the page's merged file");
+        assertTrue(browser.driver.findElements(By.id("files-previous")).isEmpty());
+
+        browser.driver.findElement(By.id("files-next")).click();
+        browser.wait.until(d -> browser.text("files-range").equals("101–200"));
+        assertEquals("tile-100.png", column(2).get(0));
+        assertEquals(100, column(1).size());
+        assertTrue(browser.driver.findElements(By.cssSelector(".gallery figure")).isEmpty());
+        assertTrue(browser.driver.findElement(By.id("files")).getAttribute("hx-get").endsWith("/files?page=2"),
+                "the live refresh stays on the page");
+
+        browser.driver.findElement(By.id("files-last")).click();
+        browser.wait.until(d -> browser.text("files-range").equals("201–230"));
+        assertEquals(30, column(1).size());
+        assertEquals("tile-229.png", column(2).get(29));
+        assertTrue(browser.driver.findElements(By.id("files-next")).isEmpty());
+    }
+
     private BatchStatus submit(long owner, String... samples) {
         long project = t.server.projects().create(owner, "Pages", "").id();
         List<org.sparecycles.workunits.app.InputFile> inputs = new ArrayList<>();

@@ -26,9 +26,21 @@ public final class BatchFiles {
     private static final String SELECT = "SELECT f.seq, f.name, f.sha256, f.size_bytes, f.work_unit_id, w.state,"
             + " f.output_sha256, w.error_reason FROM batch_files f JOIN work_units w ON w.id = f.work_unit_id";
 
-    /** Every file of the batch in submission order. */
-    public List<FileRow> list(long batchId) {
-        return jdbc.query(SELECT + " WHERE f.batch_id = ? ORDER BY f.seq", BatchFiles::row, batchId);
+    /** At most {@code limit} files of the batch in submission order, from the {@code offset}-th (0 = first). */
+    public List<FileRow> page(long batchId, long offset, int limit) {
+        return jdbc.query(SELECT + " WHERE f.batch_id = ? ORDER BY f.seq LIMIT ? OFFSET ?", BatchFiles::row, batchId,
+                limit, offset);
+    }
+
+    /** How many of a batch's files are merged and how many failed, without reading any output. */
+    public record Counts(int merged, int failed) {
+    }
+
+    public Counts counts(long batchId) {
+        return jdbc.queryOne("SELECT COALESCE(SUM(CASE WHEN f.output_sha256 IS NOT NULL THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN f.output_sha256 IS NULL AND w.state = 'FAILED' THEN 1 ELSE 0 END), 0)"
+                + " FROM batch_files f JOIN work_units w ON w.id = f.work_unit_id WHERE f.batch_id = ?",
+                rs -> new Counts(rs.getInt(1), rs.getInt(2)), batchId).orElse(new Counts(0, 0));
     }
 
     public Optional<FileRow> find(long batchId, int seq) {

@@ -51,15 +51,15 @@ final class BatchPages {
         ui.post("/batches", ex -> submit(ui, ex));
         ui.get("/batches/{id}", ex -> {
             BatchStatus status = owned(ex, batches);
-            ex.render(200, "batches/page.jte", "view", view(ui, files, status));
+            ex.render(200, "batches/page.jte", "view", view(ui, files, status, page(ex, status)));
         });
         ui.get("/batches/{id}/progress", ex -> {
             BatchStatus status = owned(ex, batches);
-            ex.render(200, "batches/progress.jte", "view", view(ui, files, status));
+            ex.render(200, "batches/progress.jte", "view", view(ui, files, status, 0));
         });
         ui.get("/batches/{id}/files", ex -> {
             BatchStatus status = owned(ex, batches);
-            ex.render(200, "batches/files.jte", "view", view(ui, files, status));
+            ex.render(200, "batches/files.jte", "view", view(ui, files, status, page(ex, status)));
         });
         ui.get("/batches/{id}/files/{seq}", ex -> {
             BatchStatus status = owned(ex, batches);
@@ -109,13 +109,21 @@ final class BatchPages {
         });
     }
 
-    private static BatchView view(WebUi ui, BatchFiles files, BatchStatus status) throws Exception {
+    /** The page of files asked for ({@code ?page=}, from 1), within the batch's pages. */
+    private static int page(WebExchange ex, BatchStatus status) {
+        return (int) Math.max(1, Math.min(BatchView.pageCount(status.files()), ex.queryLong("page", 1)));
+    }
+
+    /** The batch page's view with the files of {@code page}, or with none when {@code page} is 0. */
+    private static BatchView view(WebUi ui, BatchFiles files, BatchStatus status, int page) throws Exception {
         Instant now = ui.clock().instant();
         long recent = ui.services().jdbc().queryOne("SELECT COUNT(*) FROM batch_files f JOIN work_units w"
                 + " ON w.id = f.work_unit_id WHERE f.batch_id = ? AND f.output_sha256 IS NOT NULL AND w.completed_at >= ?",
                 rs -> rs.getLong(1), status.id(), now.minus(BatchView.RECENT)).orElse(0L);
-        return BatchView.of(status, ui.services().apps().find(status.app()).orElse(null), files.list(status.id()),
-                (int) recent, ui.services().files(), now);
+        List<BatchFiles.FileRow> rows = page == 0 ? List.of()
+                : files.page(status.id(), (long) (page - 1) * BatchView.PAGE_SIZE, BatchView.PAGE_SIZE);
+        return BatchView.of(status, ui.services().apps().find(status.app()).orElse(null), rows, Math.max(1, page),
+                files.counts(status.id()), (int) recent, ui.services().files(), now);
     }
 
     private static BatchFiles.FileRow file(WebExchange ex, BatchFiles files, BatchStatus status) {

@@ -18,13 +18,18 @@ import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchStatus;
 
 /**
- * What the batch page shows: status, parameters in the app's declaration order, per-file state with each merged
- * file's figures, throughput and the estimated time left. While the batch runs, throughput is the files merged in
- * the last {@link #RECENT} when the batch is older than that and any were merged in it, else the average since
- * submission; {@link #rateBasis()} says which.
+ * What the batch page shows: status, parameters in the app's declaration order, one page of the files (each merged
+ * file with its figures), throughput and the estimated time left. While the batch runs, throughput is the files
+ * merged in the last {@link #RECENT} when the batch is older than that and any were merged in it, else the average
+ * since submission; {@link #rateBasis()} says which. Only the page's merged outputs are read, so the page costs the
+ * same for a batch of ten files and of a hundred thousand.
  */
-public record BatchView(BatchStatus status, Map<String, String> parameters, List<FileView> files, int merged,
-                        int failed, double filesPerMinute, String rateBasis, String timeLeft) {
+public record BatchView(BatchStatus status, Map<String, String> parameters, List<FileView> files, int page,
+                        int pageCount, int merged, int failed, double filesPerMinute, String rateBasis,
+                        String timeLeft) {
+    /** Files on one page of the batch page. */
+    public static final int PAGE_SIZE = 100;
+
     /** The window of the recent throughput. */
     static final Duration RECENT = Duration.ofMinutes(10);
 
@@ -61,29 +66,47 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
         return String.format(Locale.ROOT, r >= 10 ? "%.0f" : r >= 1 ? "%.1f" : "%.2f", r);
     }
 
+    /** Whether any file on the page is merged (and so has an outlined image). */
+    public boolean anyMergedOnPage() {
+        return files.stream().anyMatch(f -> f.row().merged());
+    }
+
+    /** The first file number (from 1) on the page. */
+    public long firstOnPage() {
+        return (long) (page - 1) * PAGE_SIZE + 1;
+    }
+
+    /** The last file number on the page. */
+    public long lastOnPage() {
+        return Math.min((long) page * PAGE_SIZE, status.files());
+    }
+
+    /** Pages of a batch of {@code files} files (at least 1). */
+    static int pageCount(int files) {
+        return Math.max(1, (files + PAGE_SIZE - 1) / PAGE_SIZE);
+    }
+
     /**
      * @param app          the batch's app, for the order of the parameters; null when it is no longer installed
+     * @param rows         the files of page {@code page} (empty when only the progress is shown)
+     * @param counts       merged and failed files of the whole batch
      * @param recentMerged files merged within {@link #RECENT} before {@code now}
      */
-    static BatchView of(BatchStatus status, ScienceApp app, List<BatchFiles.FileRow> rows, int recentMerged,
-                        FileStore store, Instant now) throws IOException {
+    static BatchView of(BatchStatus status, ScienceApp app, List<BatchFiles.FileRow> rows, int page,
+                        BatchFiles.Counts counts, int recentMerged, FileStore store, Instant now) throws IOException {
         List<FileView> files = new ArrayList<>();
-        int merged = 0;
-        int failed = 0;
         for (BatchFiles.FileRow row : rows) {
             if (row.merged()) {
-                merged++;
                 JsonNode out = Json.mapper().readTree(store.read(row.outputSha256()));
                 files.add(new FileView(row, out.path("count").isNumber() ? out.path("count").asInt() : null,
                         out.path("threshold").isNumber() ? out.path("threshold").asInt() : null,
                         out.path("total_area").isNumber() ? out.path("total_area").asLong() : null));
             } else {
-                if (row.state().equals("FAILED")) {
-                    failed++;
-                }
                 files.add(new FileView(row, null, null, null));
             }
         }
+        int merged = counts.merged();
+        int failed = counts.failed();
         boolean running = status.state().equals("IN_PROGRESS");
         Instant end = status.completed() != null ? status.completed() : now;
         Duration age = Duration.between(status.created(), end);
@@ -96,11 +119,12 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
             rate = merged / Math.max(1.0 / 60, age.toMillis() / 60_000.0);
             basis = running ? "average since submission" : "average";
         }
-        int left = rows.size() - merged - failed;
+        int left = status.files() - merged - failed;
         String timeLeft = running
                 ? (rate > 0 ? "about " + Fmt.duration(Duration.ofSeconds((long) Math.ceil(left / rate * 60))) : "unknown yet")
                 : "none";
-        return new BatchView(status, ordered(status.parameters(), app), files, merged, failed, rate, basis, timeLeft);
+        return new BatchView(status, ordered(status.parameters(), app), files, page, pageCount(status.files()), merged,
+                failed, rate, basis, timeLeft);
     }
 
     /** The parameters in the app's declaration order; any the app does not declare (any more) follow by name. */
