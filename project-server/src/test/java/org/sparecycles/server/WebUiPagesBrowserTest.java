@@ -275,6 +275,42 @@ class WebUiPagesBrowserTest {
         assertTrue(browser.driver.findElements(By.id("files-next")).isEmpty());
     }
 
+    @Test
+    void adminPagesThroughHostsSearchesThemAndABlockReturnsToTheSamePage() {
+        Api volunteer = t.volunteer();
+        List<Long> hosts = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            hosts.add(t.host(volunteer, 1.0));
+        }
+        t.server.accounts().create("pages-admin@test.example", PASSWORD, "Admin", Set.of(Role.ADMIN));
+        browser.logIn("pages-admin@test.example", PASSWORD);
+        browser.open("/admin/hosts");
+        assertEquals("1–100", browser.text("pager-range"));
+        assertEquals("150", browser.text("pager-total"));
+        assertEquals(100, browser.driver.findElements(By.cssSelector("#hosts tbody tr")).size());
+
+        browser.driver.findElement(By.id("pager-next")).click();
+        browser.wait.until(d -> browser.text("pager-range").equals("101–150"));
+        long onPage2 = hosts.get(120);
+        browser.driver.findElement(By.cssSelector("#host-" + onPage2 + " button")).click();
+        browser.wait.until(d -> browser.driver.findElement(By.id("host-" + onPage2)).getAttribute("class")
+                .contains("blocked"));
+        assertEquals("101–150", browser.text("pager-range"), "back on the page the admin blocked from");
+
+        String name = browser.driver.findElement(By.cssSelector("#host-" + onPage2 + " td:nth-child(2)")).getText();
+        browser.driver.findElement(By.id("search")).sendKeys(name);
+        browser.driver.findElement(By.id("search-submit")).click();
+        browser.wait.until(d -> browser.text("pager-total").equals("1"));
+        assertEquals(List.of("host-" + onPage2), browser.driver.findElements(By.cssSelector("#hosts tbody tr"))
+                .stream().map(e -> e.getAttribute("id")).toList());
+
+        browser.open("/admin/accounts?q=pages-admin");
+        assertEquals("1", browser.text("pager-total"));
+        browser.open("/admin/accounts?q=%25");
+        assertTrue(browser.driver.findElements(By.cssSelector("#accounts tbody tr")).isEmpty(),
+                "% is a character to look for, not a wildcard");
+    }
+
     private BatchStatus submit(long owner, String... samples) {
         long project = t.server.projects().create(owner, "Pages", "").id();
         List<org.sparecycles.workunits.app.InputFile> inputs = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.db.Paged;
 import org.sparecycles.server.error.ConflictException;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.TooManyRequestsException;
@@ -232,19 +233,34 @@ public final class Accounts {
                              java.time.Instant created) {
     }
 
-    /** Every account, by id. */
-    public List<AccountRow> list() {
-        return jdbc.withConnection(c -> {
-            List<AccountRow> rows = new ArrayList<>();
-            for (Object[] r : Jdbc.query(c, "SELECT id, email, name, show_name, created_at FROM accounts ORDER BY id",
-                    rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                            Jdbc.instant(rs, "created_at")})) {
+    /** Accounts on one page of the admins' list. */
+    public static final int PAGE_SIZE = 100;
+
+    /**
+     * One page of the accounts by id: those whose id is {@code query}, or whose e-mail or name contains it (any case),
+     * or all when it is blank.
+     */
+    public Paged<AccountRow> page(String query, long page) {
+        Paged.Search search = Paged.Search.of(query, "id", "email", "name");
+        String where = search.where();
+        List<Object> args = new ArrayList<>(search.args());
+        long total = jdbc.queryOne("SELECT COUNT(*) FROM accounts" + where, rs -> rs.getLong(1), args.toArray())
+                .orElse(0L);
+        int p = Paged.clamp(page, total, PAGE_SIZE);
+        args.add(PAGE_SIZE);
+        args.add((long) (p - 1) * PAGE_SIZE);
+        List<AccountRow> rows = jdbc.withConnection(c -> {
+            List<AccountRow> out = new ArrayList<>();
+            for (Object[] r : Jdbc.query(c, "SELECT id, email, name, show_name, created_at FROM accounts" + where
+                    + " ORDER BY id LIMIT ? OFFSET ?", rs -> new Object[] {rs.getLong(1), rs.getString(2),
+                    rs.getString(3), rs.getBoolean(4), Jdbc.instant(rs, "created_at")}, args.toArray())) {
                 long id = (Long) r[0];
-                rows.add(new AccountRow(id, (String) r[1], (String) r[2], caller(c, id).roles(), (Boolean) r[3],
+                out.add(new AccountRow(id, (String) r[1], (String) r[2], caller(c, id).roles(), (Boolean) r[3],
                         (java.time.Instant) r[4]));
             }
-            return rows;
+            return out;
         });
+        return new Paged<>(rows, p, Paged.pageCount(total, PAGE_SIZE), total, PAGE_SIZE);
     }
 
     /** The account's display name, if the account exists. */

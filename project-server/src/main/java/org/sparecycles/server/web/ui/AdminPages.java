@@ -59,13 +59,15 @@ final class AdminPages {
         });
         ui.get("/admin/hosts", ex -> {
             ex.require(Role.ADMIN);
-            ex.render(200, "admin/hosts.jte", "hosts", hosts.hosts(null));
+            String q = ex.param("q");
+            ex.render(200, "admin/hosts.jte", "hosts", hosts.page(q, ex.queryLong("page", 1)), "q", q);
         });
         ui.post("/admin/hosts/{id}/block", ex -> block(ui, ex, true));
         ui.post("/admin/hosts/{id}/unblock", ex -> block(ui, ex, false));
         ui.get("/admin/accounts", ex -> {
             ex.require(Role.ADMIN);
-            ex.render(200, "admin/accounts.jte", "accounts", s.accounts().list());
+            String q = ex.param("q");
+            ex.render(200, "admin/accounts.jte", "accounts", s.accounts().page(q, ex.queryLong("page", 1)), "q", q);
         });
         ui.post("/admin/accounts/{id}/roles", ex -> {
             Caller admin = ex.require(Role.ADMIN);
@@ -81,18 +83,26 @@ final class AdminPages {
                         "you cannot take the admin role from yourself; ask another admin");
             }
             s.accounts().setRoles(id, roles);
-            ex.redirect("/admin/accounts#account-" + id);
+            ex.redirect(back("/admin/accounts", form) + "#account-" + id);
         });
     }
 
     private static void block(WebUi ui, WebExchange ex, boolean blocked) throws Exception {
         ex.require(Role.ADMIN);
-        ex.form();
+        Form form = ex.form();
         long id = ex.pathLong("id");
         if (!ui.services().hosts().setBlocked(id, blocked)) {
             throw new NotFoundException("not_found", "no host " + id);
         }
-        ex.redirect("/admin/hosts#host-" + id);
+        ex.redirect(back("/admin/hosts", form) + "#host-" + id);
+    }
+
+    /** The list page a form was posted from: its search ({@code q}) and page, as the form's hidden fields carry them. */
+    private static String back(String path, Form form) {
+        String q = form.text("q");
+        String page = form.text("page");
+        return path + "?q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
+                + (page.matches("[0-9]{1,9}") ? "&page=" + page : "");
     }
 
     private static <T> List<T> top(List<T> rows, Comparator<T> by) {
