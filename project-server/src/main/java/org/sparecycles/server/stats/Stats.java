@@ -59,6 +59,66 @@ public final class Stats {
                         recent(rs, now), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10)));
     }
 
+    /** An account or host on the admins' credit page: its name (and e-mail, for accounts) and credit. */
+    public record Credited(long id, String name, String email, double totalCredit, double recentCredit) {
+    }
+
+    /** The {@code n} accounts with the most total credit (ties by id). */
+    public List<Credited> accountsByTotal(int n) {
+        return byTotal("accounts", "email", n);
+    }
+
+    /** The {@code n} accounts with the highest recent average credit, decayed to now (ties by id). */
+    public List<Credited> accountsByRecent(int n) {
+        return byRecent("accounts", "email", n);
+    }
+
+    public List<Credited> hostsByTotal(int n) {
+        return byTotal("hosts", "NULL", n);
+    }
+
+    public List<Credited> hostsByRecent(int n) {
+        return byRecent("hosts", "NULL", n);
+    }
+
+    private List<Credited> byTotal(String table, String email, int n) {
+        Instant now = clock.instant();
+        return jdbc.query("SELECT id, name, " + email + ", total_credit, recent_credit, recent_credit_at FROM " + table
+                + " ORDER BY total_credit DESC, id FETCH FIRST " + Math.max(1, n) + " ROWS ONLY",
+                rs -> new Credited(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4), recent(rs, now)));
+    }
+
+    /**
+     * Recent credit decays with the time since it was last updated, so the order is known only after decaying every
+     * row: reads id and recent credit of all rows (no join), keeps the best {@code n}, then reads those.
+     */
+    private List<Credited> byRecent(String table, String email, int n) {
+        Instant now = clock.instant();
+        record Recent(long id, double credit) {
+        }
+        java.util.Comparator<Recent> order = java.util.Comparator.comparingDouble(Recent::credit).reversed()
+                .thenComparingLong(Recent::id);
+        java.util.PriorityQueue<Recent> best = new java.util.PriorityQueue<>(order.reversed());
+        jdbc.query("SELECT id, recent_credit, recent_credit_at FROM " + table, rs -> {
+            best.add(new Recent(rs.getLong(1), CreditRules.decayed(rs.getDouble(2), Jdbc.instant(rs, "recent_credit_at"),
+                    now)));
+            if (best.size() > n) {
+                best.poll();
+            }
+            return null;
+        });
+        List<Long> ids = best.stream().sorted(order).map(Recent::id).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<Long, Credited> byId = new java.util.HashMap<>();
+        jdbc.query("SELECT id, name, " + email + ", total_credit, recent_credit, recent_credit_at FROM " + table
+                + " WHERE id IN (" + org.sparecycles.server.db.Paged.placeholders(ids.size()) + ")", rs -> byId.put(
+                rs.getLong(1), new Credited(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                recent(rs, now))), ids.toArray());
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** One leaderboard line: the name only when the account opted in, otherwise null. */
     public record Standing(int rank, long accountId, String publicName, double totalCredit, double recentCredit) {
         /** What others see: the opted-in name or an anonymous label. */

@@ -1,8 +1,6 @@
 package org.sparecycles.server.web.ui;
 
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import org.sparecycles.server.accounts.Caller;
 import org.sparecycles.server.accounts.Role;
@@ -11,7 +9,6 @@ import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.stats.Activity;
 import org.sparecycles.server.stats.CreditFigures;
 import org.sparecycles.server.stats.HostFigures;
-import org.sparecycles.server.stats.Stats;
 import org.sparecycles.server.stats.ValidationFigures;
 
 /** The admin's pages: dashboard, validation, credit, hosts (block/unblock) and accounts (roles). */
@@ -42,13 +39,9 @@ final class AdminPages {
                 ex.redirect("/admin/credit/workunits/" + wu);
                 return;
             }
-            List<Stats.AccountStats> accounts = s.stats().accounts();
-            List<Stats.HostStats> all = s.stats().hosts();
             ex.render(200, "admin/credit.jte", "perDay", activity.creditPerDay(30, null),
-                    "accountsByTotal", top(accounts, Comparator.comparingDouble(Stats.AccountStats::totalCredit)),
-                    "accountsByRecent", top(accounts, Comparator.comparingDouble(Stats.AccountStats::recentCredit)),
-                    "hostsByTotal", top(all, Comparator.comparingDouble(Stats.HostStats::totalCredit)),
-                    "hostsByRecent", top(all, Comparator.comparingDouble(Stats.HostStats::recentCredit)));
+                    "accountsByTotal", s.stats().accountsByTotal(TOP), "accountsByRecent", s.stats().accountsByRecent(TOP),
+                    "hostsByTotal", s.stats().hostsByTotal(TOP), "hostsByRecent", s.stats().hostsByRecent(TOP));
         });
         ui.get("/admin/credit/workunits/{id}", ex -> {
             ex.require(Role.ADMIN);
@@ -103,9 +96,5 @@ final class AdminPages {
         String page = form.text("page");
         return path + "?q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
                 + (page.matches("[0-9]{1,9}") ? "&page=" + page : "");
-    }
-
-    private static <T> List<T> top(List<T> rows, Comparator<T> by) {
-        return rows.stream().sorted(by.reversed()).limit(TOP).toList();
     }
 }
