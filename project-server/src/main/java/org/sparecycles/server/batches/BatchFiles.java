@@ -7,6 +7,7 @@ import org.sparecycles.server.db.Jdbc;
 /** A batch's input files with the state of their work units, for the batch page. Thread-safe. */
 public final class BatchFiles {
     private final Jdbc jdbc;
+    private final CostlyValues<Long, Counts> countCache = new CostlyValues<>(System::nanoTime);
 
     public BatchFiles(Jdbc jdbc) {
         this.jdbc = jdbc;
@@ -32,15 +33,22 @@ public final class BatchFiles {
                 limit, offset);
     }
 
-    /** How many of a batch's files are merged and how many failed, without reading any output. */
-    public record Counts(int merged, int failed) {
+    /**
+     * How many of a batch's files are merged, how many failed, and how many were merged since a moment (for the
+     * recent throughput), without reading any output.
+     */
+    public record Counts(int merged, int failed, int mergedRecently) {
     }
 
-    public Counts counts(long batchId) {
-        return jdbc.queryOne("SELECT COALESCE(SUM(CASE WHEN f.output_sha256 IS NOT NULL THEN 1 ELSE 0 END), 0),"
-                + " COALESCE(SUM(CASE WHEN f.output_sha256 IS NULL AND w.state = 'FAILED' THEN 1 ELSE 0 END), 0)"
+    /** The counts, reused for a while when counting took long (a batch of a million files; {@link CostlyValues}). */
+    public Counts counts(long batchId, java.time.Instant recentSince) {
+        return countCache.get(batchId, () -> jdbc.queryOne(
+                "SELECT COALESCE(SUM(CASE WHEN f.output_sha256 IS NOT NULL THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN f.output_sha256 IS NULL AND w.state = 'FAILED' THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN f.output_sha256 IS NOT NULL AND w.completed_at >= ? THEN 1 ELSE 0 END), 0)"
                 + " FROM batch_files f JOIN work_units w ON w.id = f.work_unit_id WHERE f.batch_id = ?",
-                rs -> new Counts(rs.getInt(1), rs.getInt(2)), batchId).orElse(new Counts(0, 0));
+                rs -> new Counts(rs.getInt(1), rs.getInt(2), rs.getInt(3)), recentSince, batchId)
+                .orElse(new Counts(0, 0, 0)));
     }
 
     public Optional<FileRow> find(long batchId, int seq) {

@@ -42,6 +42,7 @@ public final class Batches {
     private final Accounts accounts;
     private final BatchIntake intake;
     private final Clock clock;
+    private final CostlyValues<Long, Counts> countCache = new CostlyValues<>(System::nanoTime);
 
     public Batches(Jdbc jdbc, FileStore files, Accounts accounts, AppRegistry apps, Clock clock) {
         this.jdbc = jdbc;
@@ -152,7 +153,7 @@ public final class Batches {
     public boolean abort(Caller caller, long batchId) {
         checkAccess(caller, batchId);
         Instant now = clock.instant();
-        return jdbc.inTransaction(c -> {
+        boolean aborted = jdbc.inTransaction(c -> {
             if (Jdbc.update(c, "UPDATE batches SET state = 'ABORTED', completed_at = ? WHERE id = ?"
                     + " AND state = 'IN_PROGRESS'", now, batchId) == 0) {
                 return false;
@@ -164,6 +165,8 @@ public final class Batches {
             }
             return true;
         });
+        countCache.forget(batchId); // its work units failed just now
+        return aborted;
     }
 
     /**
@@ -206,11 +209,33 @@ public final class Batches {
                 rs -> new MergedResults.FileEntry(rs.getString(1), rs.getString(2), rs.getString(3)), batchId);
     }
 
-    private static Optional<BatchStatus> status(Connection c, long id) throws SQLException {
+    /** A batch's work units and results by state: what makes its status costly for a large batch. */
+    private record Counts(Map<String, Integer> units, Map<String, Integer> results) {
+    }
+
+    private Optional<BatchStatus> status(Connection c, long id) throws SQLException {
         Optional<BatchStatus> base = Jdbc.queryOne(c, "SELECT * FROM batches WHERE id = ?", Batches::row, id);
         if (base.isEmpty()) {
             return base;
         }
+        // counting a million work units and their results takes seconds; such counts are reused for a while
+        // (CostlyValues), the batch's own row is read every time
+        Counts counts = countCache.get(id, () -> {
+            try {
+                return counts(c, id);
+            } catch (SQLException e) {
+                throw new Jdbc.DataAccessException(e);
+            }
+        });
+        BatchStatus b = base.get();
+        Map<String, Integer> units = counts.units();
+        int finished = units.get("DONE") + units.get("FAILED");
+        double fraction = b.workUnits() == 0 ? 0 : (double) finished / b.workUnits();
+        return Optional.of(new BatchStatus(b.id(), b.projectId(), b.name(), b.app(), b.appVersion(), b.parameters(),
+                b.state(), b.files(), b.workUnits(), units, counts.results(), fraction, b.created(), b.completed()));
+    }
+
+    private static Counts counts(Connection c, long id) throws SQLException {
         Map<String, Integer> units = new LinkedHashMap<>();
         for (WorkUnitState s : WorkUnitState.values()) {
             units.put(s.name(), 0);
@@ -221,11 +246,7 @@ public final class Batches {
         Jdbc.query(c, "SELECT r.server_state, r.outcome, COUNT(*) FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE w.batch_id = ? GROUP BY r.server_state, r.outcome",
                 rs -> results.put(rs.getString(2) == null ? rs.getString(1) : rs.getString(2), rs.getInt(3)), id);
-        BatchStatus b = base.get();
-        int finished = units.get("DONE") + units.get("FAILED");
-        double fraction = b.workUnits() == 0 ? 0 : (double) finished / b.workUnits();
-        return Optional.of(new BatchStatus(b.id(), b.projectId(), b.name(), b.app(), b.appVersion(), b.parameters(),
-                b.state(), b.files(), b.workUnits(), units, results, fraction, b.created(), b.completed()));
+        return new Counts(units, results);
     }
 
     private static BatchStatus row(ResultSet rs) throws SQLException {

@@ -117,13 +117,10 @@ final class BatchPages {
     /** The batch page's view with the files of {@code page}, or with none when {@code page} is 0. */
     private static BatchView view(WebUi ui, BatchFiles files, BatchStatus status, int page) throws Exception {
         Instant now = ui.clock().instant();
-        long recent = ui.services().jdbc().queryOne("SELECT COUNT(*) FROM batch_files f JOIN work_units w"
-                + " ON w.id = f.work_unit_id WHERE f.batch_id = ? AND f.output_sha256 IS NOT NULL AND w.completed_at >= ?",
-                rs -> rs.getLong(1), status.id(), now.minus(BatchView.RECENT)).orElse(0L);
         List<BatchFiles.FileRow> rows = page == 0 ? List.of()
                 : files.page(status.id(), (long) (page - 1) * BatchView.PAGE_SIZE, BatchView.PAGE_SIZE);
         return BatchView.of(status, ui.services().apps().find(status.app()).orElse(null), rows, Math.max(1, page),
-                files.counts(status.id()), (int) recent, ui.services().files(), now);
+                files.counts(status.id(), now.minus(BatchView.RECENT)), ui.services().files(), now);
     }
 
     private static BatchFiles.FileRow file(WebExchange ex, BatchFiles files, BatchStatus status) {

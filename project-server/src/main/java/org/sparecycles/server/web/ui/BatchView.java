@@ -89,11 +89,10 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
     /**
      * @param app          the batch's app, for the order of the parameters; null when it is no longer installed
      * @param rows         the files of page {@code page} (empty when only the progress is shown)
-     * @param counts       merged and failed files of the whole batch
-     * @param recentMerged files merged within {@link #RECENT} before {@code now}
+     * @param counts       merged and failed files of the whole batch, and those merged within {@link #RECENT}
      */
     static BatchView of(BatchStatus status, ScienceApp app, List<BatchFiles.FileRow> rows, int page,
-                        BatchFiles.Counts counts, int recentMerged, FileStore store, Instant now) throws IOException {
+                        BatchFiles.Counts counts, FileStore store, Instant now) throws IOException {
         List<FileView> files = new ArrayList<>();
         for (BatchFiles.FileRow row : rows) {
             if (row.merged()) {
@@ -107,6 +106,7 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
         }
         int merged = counts.merged();
         int failed = counts.failed();
+        int recentMerged = counts.mergedRecently();
         boolean running = status.state().equals("IN_PROGRESS");
         Instant end = status.completed() != null ? status.completed() : now;
         Duration age = Duration.between(status.created(), end);
