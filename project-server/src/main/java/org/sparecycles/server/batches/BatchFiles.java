@@ -2,6 +2,7 @@ package org.sparecycles.server.batches;
 
 import java.util.List;
 import java.util.Optional;
+import org.sparecycles.server.db.CostlyValues;
 import org.sparecycles.server.db.Jdbc;
 
 /** A batch's input files with the state of their work units, for the batch page. Thread-safe. */

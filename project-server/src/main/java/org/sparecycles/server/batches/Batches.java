@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.sparecycles.server.accounts.Accounts;
 import org.sparecycles.server.accounts.Caller;
+import org.sparecycles.server.db.CostlyValues;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.error.ForbiddenException;
 import org.sparecycles.server.error.InvalidRequestException;

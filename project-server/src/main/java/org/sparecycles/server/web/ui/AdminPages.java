@@ -22,6 +22,7 @@ final class AdminPages {
         WebUi.Services s = ui.services();
         Activity activity = new Activity(s.jdbc(), s.clock());
         HostFigures hosts = new HostFigures(s.jdbc(), s.clock());
+        ValidationFigures validation = new ValidationFigures(s.jdbc());
         ui.get("/admin", ex -> {
             ex.require(Role.ADMIN);
             ex.render(200, "admin/dashboard.jte", "queues", activity.queues(), "perHour", activity.resultsPerHour(24),
@@ -29,8 +30,7 @@ final class AdminPages {
         });
         ui.get("/admin/validation", ex -> {
             ex.require(Role.ADMIN);
-            ValidationFigures v = new ValidationFigures(s.jdbc());
-            ex.render(200, "admin/validation.jte", "byApp", v.byApp(), "byBatch", v.byBatch());
+            ex.render(200, "admin/validation.jte", "byApp", validation.byApp(), "byBatch", validation.byBatch());
         });
         ui.get("/admin/credit", ex -> {
             ex.require(Role.ADMIN);

@@ -1,4 +1,4 @@
-package org.sparecycles.server.batches;
+package org.sparecycles.server.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

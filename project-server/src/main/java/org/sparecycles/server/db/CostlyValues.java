@@ -1,4 +1,4 @@
-package org.sparecycles.server.batches;
+package org.sparecycles.server.db;
 
 import java.time.Duration;
 import java.util.Map;
@@ -12,10 +12,10 @@ import java.util.function.Supplier;
  * {@link #MAX_AGE}; a cheap one is computed every time. So asking for it often costs at most about a fifth of a core,
  * and the answer is never older than {@code MAX_AGE}. Thread-safe; two callers may compute the same value at once.
  */
-final class CostlyValues<K, V> {
-    static final Duration MIN_COST = Duration.ofMillis(100);
-    static final int FACTOR = 5;
-    static final Duration MAX_AGE = Duration.ofSeconds(30);
+public final class CostlyValues<K, V> {
+    public static final Duration MIN_COST = Duration.ofMillis(100);
+    public static final int FACTOR = 5;
+    public static final Duration MAX_AGE = Duration.ofSeconds(30);
 
     private record Entry<V>(V value, long untilNanos) {
     }
@@ -24,11 +24,11 @@ final class CostlyValues<K, V> {
     private final LongSupplier nanoTime;
 
     /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}) */
-    CostlyValues(LongSupplier nanoTime) {
+    public CostlyValues(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
     }
 
-    V get(K key, Supplier<V> compute) {
+    public V get(K key, Supplier<V> compute) {
         long start = nanoTime.getAsLong();
         Entry<V> known = entries.get(key);
         if (known != null && start - known.untilNanos() < 0) {
@@ -45,7 +45,7 @@ final class CostlyValues<K, V> {
     }
 
     /** Drops the key's value, so the next {@link #get} computes it (after a change the caller made itself). */
-    void forget(K key) {
+    public void forget(K key) {
         entries.remove(key);
     }
 }
