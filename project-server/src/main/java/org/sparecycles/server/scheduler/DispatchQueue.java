@@ -100,6 +100,14 @@ final class DispatchQueue {
         load(true);
     }
 
+    /** The refill: at most {@code room} unsent results after the cursor (its one parameter), in id order. */
+    static String refillSql(int room) {
+        return "SELECT r.id, r.name, r.work_unit_id, w.estimated_seconds, b.project_id FROM results r"
+                + " JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
+                + " WHERE r.server_state = 'UNSENT' AND r.deadline IS NULL AND r.id > ?"
+                + " ORDER BY r.server_state, r.deadline, r.id FETCH FIRST " + room + " ROWS ONLY";
+    }
+
     /**
      * The query runs outside the lock: requests take from what is queued meanwhile (they all waited on the lock for
      * the query's length before, which showed in the scheduler's p99). A result the query read as unsent may have
@@ -128,21 +136,18 @@ final class DispatchQueue {
             from = cursor;
         }
         try {
-            List<Candidate> loaded = jdbc.query("SELECT r.id, r.name, r.work_unit_id, w.estimated_seconds,"
-                    + " b.project_id FROM results r JOIN work_units w ON w.id = r.work_unit_id"
-                    + " JOIN batches b ON b.id = w.batch_id WHERE r.server_state = 'UNSENT' AND r.id > ?"
-                    + " ORDER BY r.id FETCH FIRST " + room + " ROWS ONLY", rs -> new Candidate(rs.getLong(1),
-                    rs.getString(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5)), from);
+            // deadline IS NULL (true of every unsent result) and the ORDER BY let the database walk the index
+            // (server_state, deadline, id) from the cursor and stop after `room` rows (V42): sorting every unsent
+            // result took seconds a refill with a million of them (docs/benchmarks.md, "A large backlog")
+            List<Candidate> loaded = jdbc.query(refillSql(room), rs -> new Candidate(rs.getLong(1), rs.getString(2),
+                    rs.getLong(3), rs.getDouble(4), rs.getLong(5)), from);
             synchronized (this) {
                 for (Candidate c : loaded) {
                     if (!inFlight.containsKey(c.resultId())) {
                         entries.putIfAbsent(c.resultId(), c);
                     }
-                    cursor = c.resultId();
                 }
-                if (loaded.size() < room) {
-                    cursor = 0;
-                }
+                cursor = loaded.size() < room ? 0 : loaded.get(loaded.size() - 1).resultId();
             }
         } finally {
             synchronized (this) {
