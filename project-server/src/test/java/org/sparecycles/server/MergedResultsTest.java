@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,21 @@ class MergedResultsTest {
             String header = new String(researcher.get("/api/v1/batches/" + batch.id() + "/results.csv").body(),
                     StandardCharsets.UTF_8);
             assertTrue(header.contains("\r\n"), "RFC 4180 line ends");
+
+            // a merged output lost from the store (deleted outside the server): that file says so, the rest stands
+            String lost = t.rows("SELECT output_sha256 FROM batch_files WHERE batch_id = ? AND name = 'dotblot.png'",
+                    batch.id()).get(0).get(0);
+            Files.delete(t.server.files().path(lost));
+            JsonNode after = CanonicalJson.read(researcher.get("/api/v1/batches/" + batch.id() + "/results.json")
+                    .body()).get("files");
+            assertEquals(merged.get("files").get(0), after.get(0));
+            assertEquals("dotblot.png", after.get(1).get("file").asText());
+            assertEquals("merged output " + lost + " missing from the server's file store",
+                    after.get(1).get("error").asText());
+            assertEquals(merged.get("files").get(2), after.get(2));
+            List<String> rows = researcher.get("/api/v1/batches/" + batch.id() + "/results.csv").text().lines().toList();
+            assertEquals(csv.size() - merged.get("files").get(1).get("count").asInt(), rows.size());
+            assertTrue(rows.stream().noneMatch(r -> r.startsWith("dotblot.png,")));
         }
     }
 }

@@ -96,10 +96,14 @@ final class MergedResults {
         w.flush();
     }
 
-    /** The objects of a merged file, flattened. */
+    /** The objects of a merged file, flattened; none when its output is missing from the store. */
     private static List<Map<String, String>> rows(FileEntry f, FileStore store) throws IOException {
         List<Map<String, String>> rows = new ArrayList<>();
-        for (JsonNode object : CanonicalJson.read(store.read(f.outputSha256())).path("objects")) {
+        byte[] output = store.readIfPresent(f.outputSha256()).orElse(null);
+        if (output == null) {
+            return rows;
+        }
+        for (JsonNode object : CanonicalJson.read(output).path("objects")) {
             Map<String, String> row = new LinkedHashMap<>();
             flatten("", object, row);
             rows.add(row);
@@ -112,12 +116,15 @@ final class MergedResults {
     }
 
     private static JsonNode entry(FileEntry f, FileStore store) throws IOException {
-        if (f.outputSha256() != null) {
-            return CanonicalJson.read(store.read(f.outputSha256()));
+        byte[] output = f.outputSha256() == null ? null : store.readIfPresent(f.outputSha256()).orElse(null);
+        if (output != null) {
+            return CanonicalJson.read(output);
         }
         ObjectNode pending = CanonicalJson.object();
         pending.put("file", f.name());
-        if (f.error() != null) {
+        if (f.outputSha256() != null) {
+            pending.put("error", "merged output " + f.outputSha256() + " " + FileStore.MISSING);
+        } else if (f.error() != null) {
             pending.put("error", f.error());
         } else {
             pending.put("pending", true);

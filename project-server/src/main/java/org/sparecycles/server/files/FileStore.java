@@ -248,6 +248,21 @@ public final class FileStore {
         return Files.readAllBytes(path(sha256));
     }
 
+    /**
+     * The stored bytes of a file, or empty when the store does not hold it (deleted or lost outside the server: the
+     * database still names it). Callers show that instead of failing a whole page or download.
+     */
+    public java.util.Optional<byte[]> readIfPresent(String sha256) throws IOException {
+        try {
+            return java.util.Optional.of(Files.readAllBytes(path(sha256)));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** What pages and downloads say of a file the database names but the store does not hold. */
+    public static final String MISSING = "missing from the server's file store";
+
     /** Number of stored files (for tests and statistics); walks the store. */
     public long count() throws IOException {
         try (Stream<Path> files = Files.walk(root)) {

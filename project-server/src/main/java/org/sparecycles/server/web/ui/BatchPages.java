@@ -14,6 +14,7 @@ import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.batches.InputFiles;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
+import org.sparecycles.server.files.FileStore;
 import org.sparecycles.workunits.app.ScienceApp;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.BatchStatus;
@@ -64,7 +65,8 @@ final class BatchPages {
         ui.get("/batches/{id}/files/{seq}", ex -> {
             BatchStatus status = owned(ex, batches);
             BatchFiles.FileRow row = file(ex, files, status);
-            JsonNode output = row.merged() ? Json.mapper().readTree(s.files().read(row.outputSha256())) : null;
+            JsonNode output = row.merged() ? Json.mapper().readTree(stored(s, row.outputSha256(), row, "merged output"))
+                    : null;
             List<String> columns = new ArrayList<>();
             List<List<String>> objects = new ArrayList<>();
             if (output != null) {
@@ -91,9 +93,11 @@ final class BatchPages {
         ui.get("/batches/{id}/files/{seq}/outlined.png", ex -> {
             BatchStatus status = owned(ex, batches);
             BatchFiles.FileRow row = file(ex, files, status);
-            JsonNode output = row.merged() ? Json.mapper().readTree(s.files().read(row.outputSha256())) : null;
+            JsonNode output = row.merged() ? Json.mapper().readTree(stored(s, row.outputSha256(), row, "merged output"))
+                    : null;
+            byte[] image = stored(s, row.sha256(), row, "input image");
             ex.header("Cache-Control", row.merged() ? "private, max-age=86400" : "no-store");
-            ex.bytes(200, "image/png", OutlinedImage.png(row.name(), s.files().read(row.sha256()), output));
+            ex.bytes(200, "image/png", OutlinedImage.png(row.name(), image, output));
         });
         ui.post("/batches/{id}/abort", ex -> {
             Caller caller = ex.require(Role.RESEARCHER);
@@ -107,6 +111,13 @@ final class BatchPages {
             batches.retire(caller, ex.pathLong("id"));
             ex.redirect("/batches/" + ex.pathLong("id"));
         });
+    }
+
+    /** A file of the batch from the store; 404 naming it when the store no longer holds it. */
+    private static byte[] stored(WebUi.Services s, String sha256, BatchFiles.FileRow row, String what)
+            throws java.io.IOException {
+        return s.files().readIfPresent(sha256).orElseThrow(() -> new NotFoundException("not_found",
+                row.name() + ": its " + what + " (" + sha256 + ") is " + FileStore.MISSING));
     }
 
     /** The page of files asked for ({@code ?page=}, from 1), within the batch's pages. */

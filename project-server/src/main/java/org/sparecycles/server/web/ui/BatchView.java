@@ -33,8 +33,8 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
     /** The window of the recent throughput. */
     static final Duration RECENT = Duration.ofMinutes(10);
 
-    /** One input file with its merged figures, when there are any. */
-    public record FileView(BatchFiles.FileRow row, Integer count, Integer threshold, Long totalArea) {
+    /** One input file with its merged figures, when there are any; {@code note}: its failure or a missing output. */
+    public record FileView(BatchFiles.FileRow row, Integer count, Integer threshold, Long totalArea, String note) {
         public String state() {
             return row.merged() ? "merged" : row.state().equals("FAILED") ? "failed"
                     : row.state().equals("UNSENT") ? "waiting" : row.state().equals("VALIDATING") ? "validating"
@@ -95,13 +95,15 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
                         BatchFiles.Counts counts, FileStore store, Instant now) throws IOException {
         List<FileView> files = new ArrayList<>();
         for (BatchFiles.FileRow row : rows) {
-            if (row.merged()) {
-                JsonNode out = Json.mapper().readTree(store.read(row.outputSha256()));
+            byte[] output = row.merged() ? store.readIfPresent(row.outputSha256()).orElse(null) : null;
+            if (output != null) {
+                JsonNode out = Json.mapper().readTree(output);
                 files.add(new FileView(row, out.path("count").isNumber() ? out.path("count").asInt() : null,
                         out.path("threshold").isNumber() ? out.path("threshold").asInt() : null,
-                        out.path("total_area").isNumber() ? out.path("total_area").asLong() : null));
+                        out.path("total_area").isNumber() ? out.path("total_area").asLong() : null, row.error()));
             } else {
-                files.add(new FileView(row, null, null, null));
+                files.add(new FileView(row, null, null, null,
+                        row.merged() ? "merged output " + FileStore.MISSING : row.error()));
             }
         }
         int merged = counts.merged();
