@@ -88,7 +88,7 @@ public final class Batches {
         try {
             for (BatchInput f : batch.files()) {
                 try (java.io.InputStream in = f.open()) {
-                    stored.add(((FileStore.PutOutcome.Stored) files.put(in, Long.MAX_VALUE, null)).file());
+                    stored.add(files.put(in));
                 }
             }
         } catch (IOException e) {

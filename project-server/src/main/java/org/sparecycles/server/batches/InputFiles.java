@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.sparecycles.server.error.PayloadTooLargeException;
+import org.sparecycles.server.files.FileStore;
 
 /**
  * The input files of one submission, turned from uploaded parts and written to a directory of their own as they
@@ -26,8 +26,6 @@ import org.sparecycles.server.error.PayloadTooLargeException;
  */
 public final class InputFiles implements AutoCloseable {
     private static final String PREFIX = "batch-";
-    /** How old an upload's files must be to count as left by a crash. */
-    static final Duration LEFTOVER_AGE = Duration.ofHours(1);
 
     private final Path dir;
     private final List<BatchInput> files = new ArrayList<>();
@@ -52,7 +50,7 @@ public final class InputFiles implements AutoCloseable {
      * multipart files, once an hour old, since nodes sharing the data dir may be reading uploads right now.
      */
     public static void deleteLeftovers(Path uploadTemp, Instant now) throws IOException {
-        Instant before = now.minus(LEFTOVER_AGE);
+        Instant before = now.minus(FileStore.LEFTOVER_AGE);
         try (Stream<Path> entries = Files.list(uploadTemp)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 String name = p.getFileName().toString();

@@ -40,8 +40,8 @@ import org.sparecycles.workunits.hash.Sha256;
 public final class FileStore {
     /** Files fsynced at once by {@link #putAll}. */
     private static final int SYNC_THREADS = 16;
-    /** How old a file in {@code tmp/} must be to count as left by a process that died. */
-    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(1);
+    /** How old a temporary file must be to count as left by a process that died (here and for uploads). */
+    public static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(1);
 
     private final Path root;
     private final Path tmp;
@@ -91,9 +91,12 @@ public final class FileStore {
 
     /** Stores the bytes; returns their hash and size. */
     public StoredFile put(byte[] content) throws IOException {
-        try (InputStream in = new java.io.ByteArrayInputStream(content)) {
-            return ((PutOutcome.Stored) put(in, Long.MAX_VALUE, null)).file();
-        }
+        return put(new java.io.ByteArrayInputStream(content));
+    }
+
+    /** Streams the content into the store, whatever its size; returns its hash and size. */
+    public StoredFile put(InputStream in) throws IOException {
+        return ((PutOutcome.Stored) put(in, Long.MAX_VALUE, null)).file();
     }
 
     /**

@@ -73,7 +73,7 @@ class InputFilesTest {
     @Test
     void leftoversOfACrashAreDeletedOnceAnHourOld() throws Exception {
         Instant now = Instant.now();
-        FileTime old = FileTime.from(now.minus(InputFiles.LEFTOVER_AGE).minusSeconds(60));
+        FileTime old = FileTime.from(now.minus(org.sparecycles.server.files.FileStore.LEFTOVER_AGE).minusSeconds(60));
         Path staged = Files.createDirectories(uploadTemp.resolve("batch-123"));
         Files.writeString(staged.resolve("0"), "staged");
         Files.setLastModifiedTime(staged, old);

@@ -13,6 +13,7 @@ import org.sparecycles.server.batches.BatchInput;
 import org.sparecycles.server.batches.Batches;
 import org.sparecycles.server.batches.InputFiles;
 import org.sparecycles.server.error.InvalidRequestException;
+import org.sparecycles.server.db.Paged;
 import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.workunits.app.ScienceApp;
@@ -122,7 +123,7 @@ final class BatchPages {
 
     /** The page of files asked for ({@code ?page=}, from 1), within the batch's pages. */
     private static int page(WebExchange ex, BatchStatus status) {
-        return (int) Math.max(1, Math.min(BatchView.pageCount(status.files()), ex.queryLong("page", 1)));
+        return Paged.clamp(ex.queryLong("page", 1), status.files(), BatchView.PAGE_SIZE);
     }
 
     /** The batch page's view with the files of {@code page}, or with none when {@code page} is 0. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparecycles.server.batches.BatchFiles;
+import org.sparecycles.server.db.Paged;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.workunits.app.ParameterSpec;
 import org.sparecycles.workunits.app.ScienceApp;
@@ -81,11 +82,6 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
         return Math.min((long) page * PAGE_SIZE, status.files());
     }
 
-    /** Pages of a batch of {@code files} files (at least 1). */
-    static int pageCount(int files) {
-        return Math.max(1, (files + PAGE_SIZE - 1) / PAGE_SIZE);
-    }
-
     /**
      * @param app          the batch's app, for the order of the parameters; null when it is no longer installed
      * @param rows         the files of page {@code page} (empty when only the progress is shown)
@@ -125,7 +121,8 @@ public record BatchView(BatchStatus status, Map<String, String> parameters, List
         String timeLeft = running
                 ? (rate > 0 ? "about " + Fmt.duration(Duration.ofSeconds((long) Math.ceil(left / rate * 60))) : "unknown yet")
                 : "none";
-        return new BatchView(status, ordered(status.parameters(), app), files, page, pageCount(status.files()), merged,
+        return new BatchView(status, ordered(status.parameters(), app), files, page,
+                Paged.pageCount(status.files(), PAGE_SIZE), merged,
                 failed, rate, basis, timeLeft);
     }
 
