@@ -27,16 +27,25 @@ public final class CreditLedger {
     }
 
     private static void add(Connection c, String table, long id, double amount, Instant now) throws SQLException {
-        // table is one of two constants above, never input. The total is added first: that UPDATE locks the row
-        // (on PostgreSQL as FOR NO KEY UPDATE, which does not block the foreign key checks of a scheduler request
-        // sending this host work; an explicit SELECT ... FOR UPDATE did, and they deadlocked), so the recent average
-        // read next cannot change before it is written back.
-        if (Jdbc.update(c, "UPDATE " + table + " SET total_credit = total_credit + ? WHERE id = ?", amount, id) == 0) {
-            return;
+        // table is one of two constants above, never input. One UPDATE writes the total and the recent average, on
+        // the condition that the average read just before has not changed since (else it is read again): the row
+        // is written once (a write of the total, then of the average, was two), and, as before, the row lock is
+        // taken by an UPDATE (on PostgreSQL FOR NO KEY UPDATE, which does not block the foreign key checks of a
+        // scheduler request sending this host work; an explicit SELECT ... FOR UPDATE did, and they deadlocked).
+        while (true) {
+            var row = Jdbc.queryOne(c, "SELECT recent_credit, recent_credit_at FROM " + table + " WHERE id = ?",
+                    rs -> new Object[] {rs.getDouble(1), Jdbc.instant(rs, "recent_credit_at")}, id);
+            if (row.isEmpty()) {
+                return;
+            }
+            double before = (Double) row.get()[0];
+            Instant since = (Instant) row.get()[1];
+            double recent = CreditRules.afterGrant(before, since, amount, now);
+            if (Jdbc.update(c, "UPDATE " + table + " SET total_credit = total_credit + ?, recent_credit = ?,"
+                    + " recent_credit_at = ? WHERE id = ? AND recent_credit = ? AND recent_credit_at IS NOT DISTINCT"
+                    + " FROM ?", amount, recent, now, id, before, since) == 1) {
+                return;
+            }
         }
-        var row = Jdbc.queryOne(c, "SELECT recent_credit, recent_credit_at FROM " + table + " WHERE id = ?",
-                rs -> new Object[] {rs.getDouble(1), Jdbc.instant(rs, "recent_credit_at")}, id).orElseThrow();
-        double recent = CreditRules.afterGrant((Double) row[0], (Instant) row[1], amount, now);
-        Jdbc.update(c, "UPDATE " + table + " SET recent_credit = ?, recent_credit_at = ? WHERE id = ?", recent, now, id);
     }
 }

@@ -152,15 +152,22 @@ public final class Jdbc {
 
     public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args)
             throws SQLException {
+        if (LockingStatements.applies(sql)) {
+            return rows(LockingStatements.prepared(c, sql), mapper, args); // kept open for the next time
+        }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
+            return rows(ps, mapper, args);
+        }
+    }
+
+    private static <T> List<T> rows(PreparedStatement ps, RowMapper<T> mapper, Object[] args) throws SQLException {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(mapper.map(rs));
             }
+            return out;
         }
     }
 

@@ -21,22 +21,23 @@ final class AdaptiveReplication {
      * @param workUnitMinQuorum the work unit's current quorum (read with its row locked)
      * @param batchMinQuorum    the batch's quorum, which a reduced work unit goes back to
      * @param batchTarget       the batch's target number of results
+     * @return whether the work unit's other unsent replicas were found not needed (the queue may still hold them)
      */
-    static void afterSending(Connection c, HostTrust trust, HostTrust.Standing standing, long workUnit, long result,
+    static boolean afterSending(Connection c, HostTrust trust, HostTrust.Standing standing, long workUnit, long result,
                              int workUnitMinQuorum, int batchMinQuorum, int batchTarget) throws SQLException {
         int[] policy = {workUnitMinQuorum, batchMinQuorum, batchTarget};
         boolean reduced = policy[0] < policy[1];
         if (reduced && trust.trusted(standing)) {
             Jdbc.update(c, "UPDATE results SET unchecked = TRUE WHERE id = ?", result); // a trusted replacement
-            return;
+            return false;
         }
         if (reduced) {
             Jdbc.update(c, "UPDATE work_units SET min_quorum = ?, target_results = ?, transition_needed = TRUE"
                     + " WHERE id = ?", policy[1], policy[2], workUnit);
-            return;
+            return false;
         }
         if (policy[0] <= 1) {
-            return;
+            return false;
         }
         long others = Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE work_unit_id = ? AND id <> ?"
                 + " AND server_state <> 'UNSENT'", workUnit, result);
@@ -44,6 +45,8 @@ final class AdaptiveReplication {
             Jdbc.update(c, "UPDATE work_units SET min_quorum = 1, target_results = 1 WHERE id = ?", workUnit);
             Jdbc.update(c, "UPDATE results SET unchecked = TRUE WHERE id = ?", result);
             ResultTransitions.unsentNotNeeded(c, workUnit);
+            return true;
         }
+        return false;
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.sparecycles.server.db.Jdbc;
 
@@ -86,6 +87,18 @@ final class DispatchQueue {
     synchronized void remove(long resultId) {
         entries.remove(resultId);
         inFlight.remove(resultId);
+    }
+
+    /**
+     * Forgets every result of these work units, queued or being claimed by another request (which then cannot
+     * release it back): their unsent results are no longer wanted.
+     */
+    synchronized void removeWorkUnits(Set<Long> workUnits) {
+        if (workUnits.isEmpty()) {
+            return;
+        }
+        entries.values().removeIf(c -> workUnits.contains(c.workUnitId()));
+        inFlight.values().removeIf(c -> workUnits.contains(c.workUnitId()));
     }
 
     synchronized int size() {

@@ -264,11 +264,12 @@ public final class Scheduler {
             }
             List<DispatchQueue.Candidate> sent = new ArrayList<>();
             Claims claims = new Claims(host, now);
+            Set<Long> reduced = new HashSet<>();
             try {
                 out.addAll(jdbc.inTransactionNotYetDurable(c -> {
                     List<Assignment> claimed = new ArrayList<>();
                     for (DispatchQueue.Candidate candidate : taken) {
-                        Optional<Assignment> a = claim(c, claims, candidate);
+                        Optional<Assignment> a = claim(c, claims, candidate, reduced);
                         if (a.isPresent()) {
                             claimed.add(a.get());
                             sent.add(candidate);
@@ -288,6 +289,9 @@ public final class Scheduler {
                     queue.release(candidate); // keeps only what claim() did not remove
                 }
             }
+            // their other replicas are no longer unsent: each left in the queue would cost a claim that fails
+            // (with replication 2 and trusted hosts, nearly one failed claim per result sent)
+            queue.removeWorkUnits(reduced);
         }
         return out;
     }
@@ -350,8 +354,12 @@ public final class Scheduler {
         }
     }
 
-    private Optional<Assignment> claim(Connection c, Claims claims, DispatchQueue.Candidate candidate)
-            throws SQLException {
+    /**
+     * Claims one candidate in the request's transaction; adds its work unit to {@code reduced} when adaptive
+     * replication found its other replicas not needed.
+     */
+    private Optional<Assignment> claim(Connection c, Claims claims, DispatchQueue.Candidate candidate,
+                                       Set<Long> reduced) throws SQLException {
         Hosts.Host host = claims.host;
         Instant now = claims.now;
         // the work unit's row alone: FOR UPDATE over a join would lock the batch's row too, and every claim of the
@@ -380,8 +388,10 @@ public final class Scheduler {
             return Optional.empty();
         }
         WorkUnitTransitions.sent(c, candidate.workUnitId());
-        AdaptiveReplication.afterSending(c, trust, claims.standing(c, batch.app()), candidate.workUnitId(),
-                candidate.resultId(), (Integer) wu[5], batch.minQuorum(), batch.targetResults());
+        if (AdaptiveReplication.afterSending(c, trust, claims.standing(c, batch.app()), candidate.workUnitId(),
+                candidate.resultId(), (Integer) wu[5], batch.minQuorum(), batch.targetResults())) {
+            reduced.add(candidate.workUnitId());
+        }
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
                 + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
                 rs.getLong(3), rs.getString(2)), candidate.workUnitId());
