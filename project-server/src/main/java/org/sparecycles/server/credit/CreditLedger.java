@@ -32,7 +32,7 @@ public final class CreditLedger {
         // is written once (a write of the total, then of the average, was two), and, as before, the row lock is
         // taken by an UPDATE (on PostgreSQL FOR NO KEY UPDATE, which does not block the foreign key checks of a
         // scheduler request sending this host work; an explicit SELECT ... FOR UPDATE did, and they deadlocked).
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             var row = Jdbc.queryOne(c, "SELECT recent_credit, recent_credit_at FROM " + table + " WHERE id = ?",
                     rs -> new Object[] {rs.getDouble(1), Jdbc.instant(rs, "recent_credit_at")}, id);
             if (row.isEmpty()) {
@@ -45,6 +45,10 @@ public final class CreditLedger {
                     + " recent_credit_at = ? WHERE id = ? AND recent_credit = ? AND recent_credit_at IS NOT DISTINCT"
                     + " FROM ?", amount, recent, now, id, before, since) == 1) {
                 return;
+            }
+            if (attempt == 100) { // only a grant in between changes it; a value unequal to itself (NaN) never would
+                throw new IllegalStateException("the recent credit of " + table + " row " + id + " (" + before
+                        + ") did not stay unchanged for one update in 100 attempts");
             }
         }
     }
