@@ -1,6 +1,7 @@
 package org.sparecycles.server.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,12 +16,24 @@ import org.sparecycles.server.db.Database;
 import org.sparecycles.server.db.Jdbc;
 
 /**
- * The dispatch queue on a real H2 file: when adaptive replication sends a work unit to one trusted host, the work
- * unit's other replicas leave the queue, including one another request holds, which cannot come back.
+ * The dispatch queue on a real H2 file with the migrated schema: the refill walks the index (server_state, deadline,
+ * id) in order from the cursor instead of reading and sorting every unsent result (docs/benchmarks.md, "A large
+ * backlog of unsent work"); when adaptive replication sends a work unit to one trusted host, the work unit's other
+ * replicas leave the queue, including one another request holds, which cannot come back.
  */
 class DispatchQueueTest {
     @TempDir
     Path tmp;
+
+    @Test
+    void theRefillReadsTheStateIndexInOrderFromTheCursor() {
+        try (Database db = Database.open(tmp)) {
+            String plan = String.join("\n", db.jdbc().query("EXPLAIN "
+                    + DispatchQueue.refillSql(DispatchQueue.CAPACITY).replace("?", "123"), rs -> rs.getString(1)));
+            assertTrue(plan.contains("IX_RESULTS_STATE_DEADLINE_ID: ID > "), plan);
+            assertTrue(plan.contains("/* index sorted */"), plan);
+        }
+    }
 
     @Test
     void theOtherReplicasOfAReducedWorkUnitLeaveTheQueue() {
