@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -262,6 +263,9 @@ public final class Scheduler {
             if (taken.isEmpty()) {
                 break;
             }
+            // every request locks its work units in id order, so two requests holding replicas of the same work
+            // units cannot deadlock (the queue's order is not id order: a released candidate goes to its end)
+            taken.sort(Comparator.comparingLong(DispatchQueue.Candidate::workUnitId));
             List<DispatchQueue.Candidate> sent = new ArrayList<>();
             Claims claims = new Claims(host, now);
             Set<Long> reduced = new HashSet<>();
