@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -76,8 +77,18 @@ final class Browser implements AutoCloseable {
 
     /** The text of the element with this id, or "" when there is none. */
     String text(String id) {
-        var found = driver.findElements(By.id(id));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        List<String> found = texts("[id='" + id + "']");
+        return found.isEmpty() ? "" : found.get(0);
+    }
+
+    /**
+     * The rendered texts of the elements matching a CSS selector, read in one script call: a page that refreshes
+     * part of itself (the batch page's live file list) cannot replace them between finding and reading.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> texts(String css) {
+        return (List<String>) driver.executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(e => e.innerText.trim())", css);
     }
 
     /** Saves a screenshot as {@code <screenshots.dir>/<name>.png} when that property is set. */

@@ -337,7 +337,6 @@ class WebUiPagesBrowserTest {
     }
 
     private List<String> column(int n) {
-        return browser.driver.findElements(By.cssSelector("#results-table tbody td:nth-child(" + n + ")")).stream()
-                .map(WebElement::getText).toList();
+        return browser.texts("#results-table tbody td:nth-child(" + n + ")");
     }
 }
