@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.assimilation.Assimilator;
 import org.sparecycles.server.db.BackgroundLease;
+import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.validation.Validator;
 
@@ -40,8 +41,11 @@ final class BackgroundPasses implements AutoCloseable {
         return t;
     });
 
-    BackgroundPasses(Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
+    private final Jdbc jdbc;
+
+    BackgroundPasses(Jdbc jdbc, Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
                      BackgroundLease lease) {
+        this.jdbc = jdbc;
         this.clock = clock;
         this.lease = lease;
         this.transitioner = transitioner;
@@ -69,9 +73,20 @@ final class BackgroundPasses implements AutoCloseable {
 
     /**
      * Runs one full pass on the calling thread; waits for a pass in progress first. Does nothing while another
-     * node sharing the database holds the background lease.
+     * node sharing the database holds the background lease. Unlike the passes of the background thread, returns
+     * once what the pass did is durable (a caller may stop the process next).
      */
     void runNow() {
+        pass();
+        jdbc.awaitDurable();
+    }
+
+    /**
+     * One full pass. Its transactions do not wait to be durable: a crash may undo the last moments of a pass, and
+     * the next pass does that work again (no state a client was told of depends on it), while a wait for every
+     * group of work units left the one background thread idle behind the scheduler's writes.
+     */
+    private void pass() {
         lock.lock();
         try {
             if (!lease.tryHold()) {
@@ -104,7 +119,7 @@ final class BackgroundPasses implements AutoCloseable {
 
     private void runLogged() {
         try {
-            runNow();
+            pass();
         } catch (RuntimeException e) {
             LOG.error("background pass failed; the next one retries", e);
         }

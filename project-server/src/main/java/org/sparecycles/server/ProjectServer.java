@@ -81,12 +81,12 @@ public final class ProjectServer implements AutoCloseable {
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
-        this.background = new BackgroundPasses(new Transitioner(jdbc, clock, trust),
+        this.background = new BackgroundPasses(jdbc, new Transitioner(jdbc, clock, trust),
                 new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock,
                 new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)));
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
-        Scheduler scheduler = new Scheduler(jdbc, hosts, config, signer, trust, background::poke);
+        Scheduler scheduler = new Scheduler(jdbc, hosts, config, files, signer, trust, background::poke);
 
         Routes routes = new Routes(accounts);
         this.routes = routes;

@@ -26,6 +26,11 @@ final class Api {
         this.token = token;
     }
 
+    /** The same caller against another server address (a restarted server's new port). */
+    Api at(URI otherBase) {
+        return new Api(otherBase, token);
+    }
+
     /** A response: status and body. */
     record Response(int status, byte[] body) {
         String text() {

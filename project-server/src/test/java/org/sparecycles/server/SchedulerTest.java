@@ -204,6 +204,21 @@ class SchedulerTest {
     }
 
     @Test
+    void anUploadChangesNoRowAndTheSuccessReportRecordsTheOutput() {
+        t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
+        Api v = t.volunteer();
+        long host = t.host(v, 1.0);
+        Assignment a = t.fetch(v, host, 10).get(0);
+        List<List<String>> sent = t.rows("SELECT * FROM results WHERE id = ?", a.resultId());
+        t.upload(v, a.resultId(), OUTPUT);
+        assertTrue(t.server.files().contains(Sha256.hex(OUTPUT)));
+        assertEquals(sent, t.rows("SELECT * FROM results WHERE id = ?", a.resultId()), "the upload stores bytes only");
+        t.schedule(v, host, 0, TestServer.success(a.resultId(), OUTPUT, 1)).expect(200, SchedulerReply.class);
+        assertEquals(List.of(List.of(Sha256.hex(OUTPUT), String.valueOf(OUTPUT.length))),
+                t.rows("SELECT output_sha256, output_size FROM results WHERE id = ?", a.resultId()));
+    }
+
+    @Test
     void uploadWhoseHashDiffersFromTheHeaderIsRefusedAndNotStored() throws Exception {
         t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
         Api v = t.volunteer();
@@ -265,9 +280,12 @@ class SchedulerTest {
         t = TestServer.start(tmp.resolve("data"));
         List<List<String>> states = t.rows("SELECT server_state FROM results ORDER BY id");
         assertEquals(List.of(List.of("IN_PROGRESS"), List.of("UNSENT")), states);
-        assertEquals(List.of(List.of(Sha256.hex(OUTPUT))),
-                t.rows("SELECT output_sha256 FROM results WHERE id = ?", first.resultId()));
-        assertTrue(t.server.files().contains(Sha256.hex(OUTPUT)));
+        assertTrue(t.server.files().contains(Sha256.hex(OUTPUT)), "the upload is kept");
+        Api again = v.at(t.server.baseUri());
+        t.schedule(again, host, 0, TestServer.success(first.resultId(), OUTPUT, 1)).expect(200, SchedulerReply.class);
+        assertEquals(List.of(List.of("OVER", Sha256.hex(OUTPUT))),
+                t.rows("SELECT server_state, output_sha256 FROM results WHERE id = ?", first.resultId()),
+                "the report after the restart names the output uploaded before it");
         Api w = t.volunteer();
         assertEquals(1, t.fetch(w, t.host(w, 1.0), 100).size(), "the queue refills from the database");
     }

@@ -71,7 +71,7 @@ public final class Assimilator {
                     .toList());
             Instant now = clock.instant();
             try {
-                jdbc.inTransaction(c -> {
+                jdbc.inTransactionNotYetDurable(c -> {
                     for (Merge m : merges) {
                         apply(c, m, now);
                     }
@@ -80,7 +80,7 @@ public final class Assimilator {
             } catch (RuntimeException groupFailed) {
                 for (Merge m : merges) {
                     try {
-                        jdbc.inTransaction(c -> {
+                        jdbc.inTransactionNotYetDurable(c -> {
                             apply(c, m, now);
                             return null;
                         });
@@ -95,7 +95,8 @@ public final class Assimilator {
         for (long batch : jdbc.query("SELECT b.id FROM batches b WHERE b.state = 'IN_PROGRESS' AND NOT EXISTS"
                 + " (SELECT 1 FROM work_units w WHERE w.batch_id = b.id AND w.state NOT IN ('DONE', 'FAILED'))",
                 rs -> rs.getLong(1))) {
-            if (jdbc.update("UPDATE batches SET state = 'DONE', completed_at = ? WHERE id = ? AND state = 'IN_PROGRESS'",
+            if (jdbc.updateNotYetDurable("UPDATE batches SET state = 'DONE', completed_at = ? WHERE id = ?"
+                    + " AND state = 'IN_PROGRESS'",
                     now, batch) == 1) {
                 LOG.info("batch {} done", batch);
             }

@@ -48,6 +48,7 @@ public final class ServerConfig {
     private final String dbUser;
     private final String dbPassword;
     private final int maxConcurrentRequests;
+    private final int schedulerConcurrency;
     private final long overloadRetryAfterSeconds;
     private final int authenticatorIdleDays;
     private final Path tlsKeystore;
@@ -74,6 +75,7 @@ public final class ServerConfig {
         this.dbUser = b.dbUser;
         this.dbPassword = b.dbPassword;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
+        this.schedulerConcurrency = b.schedulerConcurrency;
         this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
         this.authenticatorIdleDays = b.authenticatorIdleDays;
         this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
@@ -193,6 +195,14 @@ public final class ServerConfig {
         return dbPassword;
     }
 
+    /**
+     * Scheduler requests handled at once; the others wait their turn. More than the processors gain nothing and
+     * take the CPU from the background passes that validate and merge what the scheduler took in.
+     */
+    public int schedulerConcurrency() {
+        return schedulerConcurrency;
+    }
+
     /** Requests worked on at once; one more is answered 503 with {@link #overloadRetryAfterSeconds()}. */
     public int maxConcurrentRequests() {
         return maxConcurrentRequests;
@@ -236,8 +246,8 @@ public final class ServerConfig {
                 + ", maxOutputBytes=" + maxOutputBytes + ", maxBatchBytes=" + maxBatchBytes
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
-                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", overloadRetryAfterSeconds="
-                + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", schedulerConcurrency=" + schedulerConcurrency
+                + ", overloadRetryAfterSeconds=" + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
                 + ", tls=" + (tlsKeystore == null ? "off" : tlsKeystore + " on port " + tlsPort) + "]";
     }
 
@@ -263,6 +273,7 @@ public final class ServerConfig {
         private String dbUser;
         private String dbPassword;
         private int maxConcurrentRequests = 256;
+        private int schedulerConcurrency = Runtime.getRuntime().availableProcessors();
         private long overloadRetryAfterSeconds = 10;
         private int authenticatorIdleDays = 180;
         private Path tlsKeystore;
@@ -349,6 +360,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Scheduler requests handled at once (more wait their turn). */
+        public Builder schedulerConcurrency(int requests) {
+            this.schedulerConcurrency = requests;
+            return this;
+        }
+
         /** Requests worked on at once (more: 503), and the {@code Retry-After} seconds of that answer. */
         public Builder overloadLimit(int maxConcurrentRequests, long retryAfterSeconds) {
             this.maxConcurrentRequests = maxConcurrentRequests;
@@ -421,6 +438,7 @@ public final class ServerConfig {
                 case ConfigKeys.DB_USER -> dbUser(v);
                 case ConfigKeys.DB_PASSWORD -> dbPassword(value);
                 case ConfigKeys.MAX_CONCURRENT_REQUESTS -> maxConcurrentRequests = (int) number(key, v);
+                case ConfigKeys.SCHEDULER_CONCURRENCY -> schedulerConcurrency = (int) number(key, v);
                 case ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS -> overloadRetryAfterSeconds = number(key, v);
                 case ConfigKeys.AUTHENTICATOR_IDLE_DAYS -> authenticatorIdleDays = (int) number(key, v);
                 case ConfigKeys.TLS_KEYSTORE -> tlsKeystore = v.isEmpty() ? null : Path.of(v);
@@ -470,6 +488,8 @@ public final class ServerConfig {
             require(maxQuota >= initialQuota, ConfigKeys.QUOTA_DAILY_MAX, maxQuota,
                     "must not be less than " + ConfigKeys.QUOTA_DAILY_INITIAL + " (" + initialQuota + ")");
             require(maxConcurrentRequests >= 1, ConfigKeys.MAX_CONCURRENT_REQUESTS, maxConcurrentRequests,
+                    "must be at least 1");
+            require(schedulerConcurrency >= 1, ConfigKeys.SCHEDULER_CONCURRENCY, schedulerConcurrency,
                     "must be at least 1");
             require(overloadRetryAfterSeconds >= 1 && overloadRetryAfterSeconds <= 3600,
                     ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS, overloadRetryAfterSeconds, "must be 1 to 3600");

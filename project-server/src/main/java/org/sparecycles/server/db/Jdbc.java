@@ -83,13 +83,14 @@ public final class Jdbc {
     /**
      * Runs the work on every item, {@code perTransaction} items to a transaction (a commit per item would cost most
      * of the time on H2). When a group's transaction fails, its items are done again one to a transaction, so one
-     * bad item cannot hold up the others; a failure of a single item is thrown.
+     * bad item cannot hold up the others; a failure of a single item is thrown. Committed, perhaps not yet durable,
+     * when it returns: for the background passes, whose work a crash may undo (it is done again at the next pass).
      */
-    public <T> void inTransactions(List<T> items, int perTransaction, ItemWork<T> work) {
+    public <T> void inTransactionsNotYetDurable(List<T> items, int perTransaction, ItemWork<T> work) {
         for (int from = 0; from < items.size(); from += perTransaction) {
             List<T> group = items.subList(from, Math.min(items.size(), from + perTransaction));
             try {
-                inTransaction(c -> {
+                inTransactionNotYetDurable(c -> {
                     for (T item : group) {
                         work.run(c, item);
                     }
@@ -97,7 +98,7 @@ public final class Jdbc {
                 });
             } catch (RuntimeException groupFailed) {
                 for (T item : group) {
-                    inTransaction(c -> {
+                    inTransactionNotYetDurable(c -> {
                         work.run(c, item);
                         return null;
                     });

@@ -238,6 +238,18 @@ public final class FileStore {
         return Sha256.isValid(sha256) && Files.isRegularFile(path(sha256));
     }
 
+    /** The size of the stored file with this hash, or -1 when the store does not hold it (or the hash is not one). */
+    public long size(String sha256) {
+        if (!Sha256.isValid(sha256)) {
+            return -1;
+        }
+        try {
+            return Files.size(path(sha256));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Where the file with this hash lives (whether or not it exists). */
     public Path path(String sha256) {
         if (!Sha256.isValid(sha256)) {

@@ -41,18 +41,13 @@ public final class ResultTransitions {
                 + " deadline = ? WHERE id = ? AND server_state = 'UNSENT'", host, account, now, deadline, result) == 1;
     }
 
-    /** IN_PROGRESS: the output was uploaded (again); not a state change. */
-    public static boolean outputUploaded(Connection c, long result, String sha256, long size) throws SQLException {
-        return Jdbc.update(c, "UPDATE results SET output_sha256 = ?, output_size = ? WHERE id = ?"
-                + " AND server_state = 'IN_PROGRESS'", sha256, size, result) == 1;
-    }
-
-    /** IN_PROGRESS to OVER / SUCCESS: reported with the uploaded output. */
-    public static boolean succeeded(Connection c, long result, double cpuSeconds, double elapsedSeconds,
-                                    double claimedCredit, Instant now) throws SQLException {
-        return Jdbc.update(c, "UPDATE results SET server_state = 'OVER', outcome = 'SUCCESS', cpu_seconds = ?,"
-                + " elapsed_seconds = ?, claimed_credit = ?, reported_at = ? WHERE id = ? AND server_state = 'IN_PROGRESS'",
-                cpuSeconds, elapsedSeconds, claimedCredit, now, result) == 1;
+    /** IN_PROGRESS to OVER / SUCCESS: reported with its output, which the file store holds. */
+    public static boolean succeeded(Connection c, long result, String outputSha256, long outputSize, double cpuSeconds,
+                                    double elapsedSeconds, double claimedCredit, Instant now) throws SQLException {
+        return Jdbc.update(c, "UPDATE results SET server_state = 'OVER', outcome = 'SUCCESS', output_sha256 = ?,"
+                + " output_size = ?, cpu_seconds = ?, elapsed_seconds = ?, claimed_credit = ?, reported_at = ?"
+                + " WHERE id = ? AND server_state = 'IN_PROGRESS'",
+                outputSha256, outputSize, cpuSeconds, elapsedSeconds, claimedCredit, now, result) == 1;
     }
 
     /** IN_PROGRESS to OVER / CLIENT_ERROR. */

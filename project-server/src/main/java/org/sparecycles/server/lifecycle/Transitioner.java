@@ -49,10 +49,10 @@ public final class Transitioner {
         List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
                 + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY id",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
-        jdbc.inTransactions(expired, PER_TRANSACTION, (c, r) -> expire(c, r, now));
+        jdbc.inTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, r) -> expire(c, r, now));
         List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
                 rs -> rs.getLong(1));
-        jdbc.inTransactions(flagged, PER_TRANSACTION, (c, wu) -> {
+        jdbc.inTransactionsNotYetDurable(flagged, PER_TRANSACTION, (c, wu) -> {
             if (WorkUnitTransitions.takeFlag(c, wu)) {
                 transition(c, wu, now);
             }

@@ -19,6 +19,7 @@ import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.error.ForbiddenException;
+import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.error.InvalidRequestException;
 import org.sparecycles.server.error.NotFoundException;
 import org.sparecycles.server.hosts.Hosts;
@@ -59,13 +60,23 @@ public final class Scheduler {
     private final Runnable onReports;
     private final ProjectSigner signer;
     private final HostTrust trust;
+    private final FileStore files;
+    /**
+     * Requests handled at once ({@link ServerConfig#schedulerConcurrency()}), in arrival order: the HTTP workers are
+     * many, and with all of them in the database at once the requests slowed one another down and left the
+     * background passes too little CPU to keep up with what was reported.
+     */
+    private final java.util.concurrent.Semaphore turns;
 
     /**
+     * @param files     holds the uploaded outputs that SUCCESS reports name
      * @param signer    signs every assignment with the project key
      * @param onReports called after a request reported results, to run the background passes soon
      */
-    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, ProjectSigner signer, HostTrust trust,
-                     Runnable onReports) {
+    public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, FileStore files, ProjectSigner signer,
+                     HostTrust trust, Runnable onReports) {
+        this.files = files;
+        this.turns = new java.util.concurrent.Semaphore(config.schedulerConcurrency(), true);
         this.signer = signer;
         this.trust = trust;
         this.jdbc = jdbc;
@@ -84,6 +95,15 @@ public final class Scheduler {
      * @throws InvalidRequestException when any report is wrong (nothing is applied)
      */
     public SchedulerReply handle(Caller caller, SchedulerRequest request) {
+        turns.acquireUninterruptibly();
+        try {
+            return handleInTurn(caller, request);
+        } finally {
+            turns.release();
+        }
+    }
+
+    private SchedulerReply handleInTurn(Caller caller, SchedulerRequest request) {
         Hosts.Host host = hosts.find(request.hostId())
                 .orElseThrow(() -> new NotFoundException("not_found", "no host " + request.hostId()));
         if (host.accountId() != caller.accountId()) {
@@ -139,8 +159,7 @@ public final class Scheduler {
         }
     }
 
-    private record Reported(long id, long workUnitId, Long hostId, String serverState, String outputSha256,
-                            Long outputSize) {
+    private record Reported(long id, long workUnitId, Long hostId, String serverState) {
     }
 
     private List<Long> applyReports(Connection c, Hosts.Host host, List<ResultReport> reports, Instant now)
@@ -148,10 +167,11 @@ public final class Scheduler {
         List<String> problems = new ArrayList<>();
         List<Reported> found = new ArrayList<>();
         for (ResultReport report : reports) {
-            Optional<Reported> r = Jdbc.queryOne(c, "SELECT id, work_unit_id, host_id, server_state, output_sha256,"
-                    + " output_size FROM results WHERE id = ? FOR UPDATE", rs -> new Reported(rs.getLong(1), rs.getLong(2),
-                    Jdbc.nullableLong(rs, "host_id"), rs.getString(4), rs.getString(5), Jdbc.nullableLong(rs, "output_size")),
-                    report.resultId());
+            // no row lock: every change below is a guarded update, so a result that went over meanwhile (its
+            // deadline passed) stays as it is and the report is acknowledged as for any result already over
+            Optional<Reported> r = Jdbc.queryOne(c, "SELECT id, work_unit_id, host_id, server_state FROM results"
+                    + " WHERE id = ?", rs -> new Reported(rs.getLong(1), rs.getLong(2), Jdbc.nullableLong(rs, "host_id"),
+                    rs.getString(4)), report.resultId());
             found.add(r.orElse(null));
             String what = "result " + report.resultId();
             if (r.isEmpty() || r.get().hostId() == null || r.get().hostId() != host.id()) {
@@ -169,13 +189,13 @@ public final class Scheduler {
             if ("OVER".equals(r.get().serverState()) || !ResultReport.SUCCESS.equals(report.outcome())) {
                 continue;
             }
-            if (r.get().outputSha256() == null) {
-                problems.add(what + ": SUCCESS reported but no output was uploaded");
-            } else if (!r.get().outputSha256().equals(report.outputSha256())
-                    || r.get().outputSize() != report.outputSize()) {
+            long stored = files.size(report.outputSha256());
+            if (stored < 0) {
+                problems.add(what + ": SUCCESS reported but no output was uploaded with sha256 "
+                        + report.outputSha256());
+            } else if (stored != report.outputSize()) {
                 problems.add(what + ": reported output (sha256 " + report.outputSha256() + ", " + report.outputSize()
-                        + " bytes) differs from the upload (sha256 " + r.get().outputSha256() + ", "
-                        + r.get().outputSize() + " bytes)");
+                        + " bytes) differs from the upload (" + stored + " bytes)");
             }
         }
         InvalidRequestException.throwIfAny("invalid_report", "the reports were not accepted", problems);
@@ -191,7 +211,8 @@ public final class Scheduler {
             ResultReport report = reports.get(i);
             Reported r = found.get(i);
             boolean changed = ResultReport.SUCCESS.equals(report.outcome())
-                    ? ResultTransitions.succeeded(c, r.id(), report.cpuSeconds(), report.elapsedSeconds(),
+                    ? ResultTransitions.succeeded(c, r.id(), report.outputSha256(), report.outputSize(),
+                            report.cpuSeconds(), report.elapsedSeconds(),
                             CreditRules.claimed(report.cpuSeconds(), host.benchmarkGflops()), now)
                     : ResultTransitions.clientError(c, r.id(), report.errorMessage(), report.cpuSeconds(),
                             report.elapsedSeconds(), now);

@@ -61,11 +61,11 @@ public final class Validator {
     public void runPass() {
         List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
                 + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
-        jdbc.inTransactions(waiting, WORK_UNITS_PER_TRANSACTION, this::validate);
+        jdbc.inTransactionsNotYetDurable(waiting, WORK_UNITS_PER_TRANSACTION, this::validate);
         List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                 + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        jdbc.inTransactions(late, WORK_UNITS_PER_TRANSACTION, (c, r) -> validateLate(c, r[1], r[0]));
+        jdbc.inTransactionsNotYetDurable(late, WORK_UNITS_PER_TRANSACTION, (c, r) -> validateLate(c, r[1], r[0]));
     }
 
     private void validate(Connection c, long wu) throws SQLException {

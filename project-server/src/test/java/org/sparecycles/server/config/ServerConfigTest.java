@@ -27,6 +27,16 @@ class ServerConfigTest {
         assertEquals(Path.of("/srv/cli"), c.dataDir(), "command line over environment");
         assertEquals(5, c.backgroundIntervalSeconds(), "default");
         assertEquals("127.0.0.1", c.bindAddress());
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.schedulerConcurrency(), "default: the processors");
+    }
+
+    @Test
+    void schedulerConcurrencyIsReadAndMustBeAtLeastOne() throws Exception {
+        assertEquals(3, ServerConfig.load(null, Map.of("SPARECYCLES_SCHEDULER_CONCURRENCY", "3"), Map.of()).build()
+                .schedulerConcurrency());
+        InvalidConfigException zero = assertThrows(InvalidConfigException.class,
+                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.SCHEDULER_CONCURRENCY, "0")).build());
+        assertEquals("scheduler.concurrency=0: must be at least 1", zero.getMessage());
     }
 
     @Test
