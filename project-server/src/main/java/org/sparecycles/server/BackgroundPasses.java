@@ -73,19 +73,17 @@ final class BackgroundPasses implements AutoCloseable {
 
     /**
      * Runs one full pass on the calling thread; waits for a pass in progress first. Does nothing while another
-     * node sharing the database holds the background lease. Unlike the passes of the background thread, returns
-     * once what the pass did is durable (a caller may stop the process next).
+     * node sharing the database holds the background lease. Returns once what the pass did is durable: the pass's
+     * transactions do not wait for the group commit one by one (a crash may undo the last moments of a pass, and
+     * the next pass does that work again, as no answer to a client depends on it), but the pass writes its changes
+     * once at its end, so they are not left for the scheduler's requests to write and wait for.
      */
     void runNow() {
         pass();
         jdbc.awaitDurable();
     }
 
-    /**
-     * One full pass. Its transactions do not wait to be durable: a crash may undo the last moments of a pass, and
-     * the next pass does that work again (no state a client was told of depends on it), while a wait for every
-     * group of work units left the one background thread idle behind the scheduler's writes.
-     */
+    /** One full pass, its transactions committed but perhaps not yet durable. */
     private void pass() {
         lock.lock();
         try {
@@ -119,7 +117,7 @@ final class BackgroundPasses implements AutoCloseable {
 
     private void runLogged() {
         try {
-            pass();
+            runNow();
         } catch (RuntimeException e) {
             LOG.error("background pass failed; the next one retries", e);
         }

@@ -62,9 +62,9 @@ public final class Scheduler {
     private final HostTrust trust;
     private final FileStore files;
     /**
-     * Requests handled at once ({@link ServerConfig#schedulerConcurrency()}), in arrival order: the HTTP workers are
-     * many, and with all of them in the database at once the requests slowed one another down and left the
-     * background passes too little CPU to keep up with what was reported.
+     * Requests handled at once ({@link ServerConfig#schedulerConcurrency()}), in arrival order, up to the wait for
+     * the group commit: the HTTP workers are many, and with all of them in the database at once the requests slowed
+     * one another down and left the background passes too little CPU to keep up with what was reported.
      */
     private final java.util.concurrent.Semaphore turns;
 
@@ -95,12 +95,17 @@ public final class Scheduler {
      * @throws InvalidRequestException when any report is wrong (nothing is applied)
      */
     public SchedulerReply handle(Caller caller, SchedulerRequest request) {
+        SchedulerReply reply;
         turns.acquireUninterruptibly();
         try {
-            return handleInTurn(caller, request);
+            reply = handleInTurn(caller, request);
         } finally {
             turns.release();
         }
+        // the reports' and the claims' transactions are made durable together, once, before the reply goes out;
+        // waiting for that write takes no CPU, so another request has the turn meanwhile
+        jdbc.awaitDurable();
+        return reply;
     }
 
     private SchedulerReply handleInTurn(Caller caller, SchedulerRequest request) {
@@ -115,7 +120,6 @@ public final class Scheduler {
         // grants it credit), and at most every LAST_CONTACT_PRECISION
         jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
                 + " OR last_contact_at < ?)", now, host.id(), now.minus(LAST_CONTACT_PRECISION));
-        // the reports' and the claims' transactions are made durable together, once, before the reply goes out
         List<Long> acknowledged = reportsRetryingDeadlocks(() -> jdbc.inTransactionNotYetDurable(c -> {
             cancelled.clear();
             List<Long> acks = applyReports(c, host, request.reports(), now);
@@ -130,7 +134,6 @@ public final class Scheduler {
                 ? dispatch(host, request.workSeconds(), Set.copyOf(request.projects()), now) : List.of();
         long delay = assignments.isEmpty() && (queue.size() == 0 || blocked)
                 ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
-        jdbc.awaitDurable();
         List<String> messages = blocked ? List.of("this host is blocked by the server's admins and gets no new work")
                 : assignments.isEmpty() && request.workSeconds() > 0
                 ? List.of("no work available for this host right now") : List.of();
