@@ -136,6 +136,7 @@ final class BackgroundPasses implements AutoCloseable {
         }
         lock.lock(); // wait for a pass started by runNow on another thread
         try {
+            validator.close();
             lease.release();
         } catch (RuntimeException e) {
             LOG.warn("could not release the background lease; another node takes it when it expires", e);

@@ -82,7 +82,8 @@ public final class ProjectServer implements AutoCloseable {
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
         this.background = new BackgroundPasses(jdbc, new Transitioner(jdbc, clock, trust),
-                new Validator(jdbc, files, config.apps(), clock, trust), new Assimilator(jdbc, files, clock), clock,
+                new Validator(jdbc, files, config.apps(), clock, trust, config.validatorThreads()),
+                new Assimilator(jdbc, files, clock), clock,
                 new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)));
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());

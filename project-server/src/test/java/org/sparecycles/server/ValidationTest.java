@@ -178,4 +178,62 @@ class ValidationTest {
         assertTrue(reason.startsWith("no agreement: 3 results disagree and max_total_results (3) is reached"), reason);
         assertEquals(0, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"));
     }
+
+    @Test
+    void severalValidatorThreadsValidateEveryWorkUnitOnceAndCreditEveryHostExactly() {
+        t.close();
+        t = TestServer.start(tmp.resolve("threads"), b -> b.validatorThreads(3).trustedAfter(0));
+        researcher = t.researcher();
+        project = t.project(researcher);
+        for (int i = 0; i < 4; i++) {
+            t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png", "coins.png",
+                    "dotblot.png");
+        }
+        Volunteer first = volunteer(1.0);
+        Volunteer agreeing = volunteer(2.0);
+        Volunteer wrong = volunteer(3.0);
+        Volunteer decider = volunteer(4.0);
+        List<Assignment> firsts = t.fetch(first.api(), first.host(), 1e6);
+        assertEquals(12, firsts.size(), "one replica of each of the 12 work units");
+        List<Assignment> seconds = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            seconds.add(fetchOne(agreeing));
+        }
+        List<Assignment> wrongs = t.fetch(wrong.api(), wrong.host(), 1e6);
+        assertEquals(6, wrongs.size(), "the other second replicas");
+        // each host reports all its results in one request, so the passes that follow have several work units
+        completeAll(first, firsts, RIGHT, 10);
+        completeAll(agreeing, seconds, RIGHT, 20);
+        completeAll(wrong, wrongs, WRONG, 30);
+        t.server.runBackgroundPassNow();
+        assertEquals(6, t.count("SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"));
+        assertEquals(12, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'"));
+        List<Assignment> thirds = t.fetch(decider.api(), decider.host(), 1e6);
+        assertEquals(6, thirds.size(), "a third replica of each undecided work unit");
+        completeAll(decider, thirds, RIGHT, 40);
+        t.server.runBackgroundPassNow();
+
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(th -> th.getName().startsWith("sparecycles-validator-")), "the passes used helper threads");
+        assertEquals(12, t.count("SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"));
+        assertEquals(24, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"));
+        assertEquals(6, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID' AND host_id = ?",
+                wrong.host()));
+        assertEquals(24, t.count("SELECT COUNT(*) FROM credit_grants"), "one grant per valid result");
+        assertEquals(0, t.count("SELECT COUNT(*) FROM hosts h WHERE ABS(h.total_credit - (SELECT"
+                + " COALESCE(SUM(r.granted_credit), 0) FROM results r WHERE r.host_id = h.id"
+                + " AND r.validate_state = 'VALID')) > 1e-9"), "each host's total is the sum of its valid results");
+        assertEquals(List.of(List.of("12", "12", "0"), List.of("6", "6", "0"), List.of("0", "0", "6"),
+                List.of("6", "6", "0")), t.rows("SELECT consecutive_valid, valid_results, invalid_results"
+                + " FROM host_app_trust WHERE host_id IN (?, ?, ?, ?) ORDER BY host_id", first.host(), agreeing.host(),
+                wrong.host(), decider.host()), "each verdict reached its host's trust once");
+    }
+
+    /** Uploads every output, then reports them all in one scheduler request. */
+    private void completeAll(Volunteer v, List<Assignment> assignments, byte[] output, double cpuSeconds) {
+        assignments.forEach(a -> t.upload(v.api(), a.resultId(), output));
+        t.schedule(v.api(), v.host(), 0, assignments.stream().map(a -> TestServer.success(a.resultId(), output,
+                cpuSeconds)).toArray(org.sparecycles.workunits.protocol.ResultReport[]::new)).expect(200,
+                org.sparecycles.workunits.protocol.SchedulerReply.class);
+    }
 }

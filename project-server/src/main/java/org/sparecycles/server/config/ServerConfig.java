@@ -49,6 +49,7 @@ public final class ServerConfig {
     private final String dbPassword;
     private final int maxConcurrentRequests;
     private final int schedulerConcurrency;
+    private final int validatorThreads;
     private final long overloadRetryAfterSeconds;
     private final int authenticatorIdleDays;
     private final Path tlsKeystore;
@@ -76,6 +77,7 @@ public final class ServerConfig {
         this.dbPassword = b.dbPassword;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
         this.schedulerConcurrency = b.schedulerConcurrency;
+        this.validatorThreads = b.validatorThreads;
         this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
         this.authenticatorIdleDays = b.authenticatorIdleDays;
         this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
@@ -203,6 +205,15 @@ public final class ServerConfig {
         return schedulerConcurrency;
     }
 
+    /**
+     * Threads the validator works on at once, each on its own share of the work units (by id, as BOINC runs
+     * several validators with {@code -mod}): the validator is most of the background work, and on one thread it fell
+     * behind what the scheduler took in.
+     */
+    public int validatorThreads() {
+        return validatorThreads;
+    }
+
     /** Requests worked on at once; one more is answered 503 with {@link #overloadRetryAfterSeconds()}. */
     public int maxConcurrentRequests() {
         return maxConcurrentRequests;
@@ -247,6 +258,7 @@ public final class ServerConfig {
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", schedulerConcurrency=" + schedulerConcurrency
+                + ", validatorThreads=" + validatorThreads
                 + ", overloadRetryAfterSeconds=" + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
                 + ", tls=" + (tlsKeystore == null ? "off" : tlsKeystore + " on port " + tlsPort) + "]";
     }
@@ -274,6 +286,7 @@ public final class ServerConfig {
         private String dbPassword;
         private int maxConcurrentRequests = 256;
         private int schedulerConcurrency = Runtime.getRuntime().availableProcessors();
+        private int validatorThreads = Runtime.getRuntime().availableProcessors();
         private long overloadRetryAfterSeconds = 10;
         private int authenticatorIdleDays = 180;
         private Path tlsKeystore;
@@ -366,6 +379,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Threads the validator works on at once, each on its own share of the work units. */
+        public Builder validatorThreads(int threads) {
+            this.validatorThreads = threads;
+            return this;
+        }
+
         /** Requests worked on at once (more: 503), and the {@code Retry-After} seconds of that answer. */
         public Builder overloadLimit(int maxConcurrentRequests, long retryAfterSeconds) {
             this.maxConcurrentRequests = maxConcurrentRequests;
@@ -439,6 +458,7 @@ public final class ServerConfig {
                 case ConfigKeys.DB_PASSWORD -> dbPassword(value);
                 case ConfigKeys.MAX_CONCURRENT_REQUESTS -> maxConcurrentRequests = (int) number(key, v);
                 case ConfigKeys.SCHEDULER_CONCURRENCY -> schedulerConcurrency = (int) number(key, v);
+                case ConfigKeys.VALIDATOR_THREADS -> validatorThreads = (int) number(key, v);
                 case ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS -> overloadRetryAfterSeconds = number(key, v);
                 case ConfigKeys.AUTHENTICATOR_IDLE_DAYS -> authenticatorIdleDays = (int) number(key, v);
                 case ConfigKeys.TLS_KEYSTORE -> tlsKeystore = v.isEmpty() ? null : Path.of(v);
@@ -491,6 +511,8 @@ public final class ServerConfig {
                     "must be at least 1");
             require(schedulerConcurrency >= 1, ConfigKeys.SCHEDULER_CONCURRENCY, schedulerConcurrency,
                     "must be at least 1");
+            require(validatorThreads >= 1 && validatorThreads <= 64, ConfigKeys.VALIDATOR_THREADS, validatorThreads,
+                    "must be 1 to 64");
             require(overloadRetryAfterSeconds >= 1 && overloadRetryAfterSeconds <= 3600,
                     ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS, overloadRetryAfterSeconds, "must be 1 to 3600");
             require(authenticatorIdleDays >= 0, ConfigKeys.AUTHENTICATOR_IDLE_DAYS, authenticatorIdleDays,

@@ -80,6 +80,12 @@ public final class Jdbc {
         void run(Connection connection, T item) throws SQLException;
     }
 
+    /** Work on a group of items, in one transaction. */
+    @FunctionalInterface
+    public interface GroupWork<T> {
+        void run(Connection connection, List<T> group) throws SQLException;
+    }
+
     /**
      * Runs the work on every item, {@code perTransaction} items to a transaction (a commit per item would cost most
      * of the time on H2). When a group's transaction fails, its items are done again one to a transaction, so one
@@ -87,19 +93,30 @@ public final class Jdbc {
      * when it returns: for the background passes, whose work a crash may undo (it is done again at the next pass).
      */
     public <T> void inTransactionsNotYetDurable(List<T> items, int perTransaction, ItemWork<T> work) {
+        inGroupTransactionsNotYetDurable(items, perTransaction, (c, group) -> {
+            for (T item : group) {
+                work.run(c, item);
+            }
+        });
+    }
+
+    /**
+     * As {@link #inTransactionsNotYetDurable(List, int, ItemWork)}, with the work given each group whole (and, when
+     * the group failed, each of its items as a group of one): for work that ends a group with something done once
+     * for all its items.
+     */
+    public <T> void inGroupTransactionsNotYetDurable(List<T> items, int perTransaction, GroupWork<T> work) {
         for (int from = 0; from < items.size(); from += perTransaction) {
             List<T> group = items.subList(from, Math.min(items.size(), from + perTransaction));
             try {
                 inTransactionNotYetDurable(c -> {
-                    for (T item : group) {
-                        work.run(c, item);
-                    }
+                    work.run(c, group);
                     return null;
                 });
             } catch (RuntimeException groupFailed) {
                 for (T item : group) {
                     inTransactionNotYetDurable(c -> {
-                        work.run(c, item);
+                        work.run(c, List.of(item));
                         return null;
                     });
                 }

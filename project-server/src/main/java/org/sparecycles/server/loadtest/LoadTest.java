@@ -33,6 +33,7 @@ import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.db.GroupCommit;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.trust.TrustPolicy;
 import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.protocol.Assignment;
@@ -48,7 +49,8 @@ final class LoadTest {
     /** What to run. */
     record Settings(Path dataDir, int hosts, int threads, double durationSeconds, double warmupSeconds,
                     int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares,
-                    String dbUrl, int nodes, int historyWorkUnits, int historyHosts, double rate) {
+                    String dbUrl, int nodes, int historyWorkUnits, int historyHosts, double rate,
+                    boolean adaptiveReplication) {
     }
 
     /** The figures of one run. */
@@ -99,7 +101,11 @@ final class LoadTest {
                         .dbUrl(settings.dbUrl()).backgroundIntervalSeconds(1).schedulerRequestDelaySeconds(0)
                         .schedulerIdleDelaySeconds(1)
                         // quotas off: the simulated hosts fail at random, and halving quotas would soon starve them
-                        .dailyQuota(0, 0).build()));
+                        .dailyQuota(0, 0)
+                        // replication 2 and quorum 2 for every work unit unless asked: a trusted host's work units
+                        // are otherwise sent once (docs/trust.md)
+                        .trustedAfter(settings.adaptiveReplication() ? TrustPolicy.DEFAULT.trustedAfter() : 0)
+                        .build()));
             }
             ProjectServer server = servers.get(0);
             long researcher = server.accounts().create("researcher@loadtest.local", "load-test-researcher",
@@ -112,8 +118,10 @@ final class LoadTest {
                 historyWorkUnits = queryLong(server.dataSource(), "SELECT COALESCE(MAX(id), 0) FROM work_units");
             }
             long t0 = System.nanoTime();
-            console.printf("setting up: %d work units (%d results), %d hosts...%n", settings.workUnits(),
-                    settings.workUnits() * 2L, settings.hosts());
+            console.printf("setting up: %d work units (%d results; %s), %d hosts...%n", settings.workUnits(),
+                    settings.workUnits() * 2L, settings.adaptiveReplication()
+                            ? "adaptive replication: trusted hosts' work units sent once"
+                            : "replication 2, quorum 2", settings.hosts());
             submitWork(server, researcher, project, settings.workUnits());
             List<SimulatedHost> hosts = createHosts(servers);
             console.printf("set up in %.1f s; running %.0f s (%.0f s warm-up not counted) with %d threads on %d"

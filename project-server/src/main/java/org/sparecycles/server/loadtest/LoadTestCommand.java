@@ -80,6 +80,11 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + " over them (default: ${DEFAULT-VALUE}; at least 1 when --history-work-units is set)")
     int historyHosts;
 
+    @Option(names = "--adaptive-replication", description = "let hosts become trusted, so that most work units are"
+            + " sent once (the server's default trust policy); without it every work unit gets its 2 replicas and a"
+            + " quorum of 2, as issue 6's goals are stated")
+    boolean adaptiveReplication;
+
     @Option(names = "--skip-baselines",
             description = "do not measure the trivial Undertow endpoint and the H2 insert loop afterwards")
     boolean skipBaselines;
@@ -110,7 +115,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         try {
             LoadTest.Report r = new LoadTest(new LoadTest.Settings(dir.resolve("server"), hosts, threads, duration,
                     warmup, workUnits, batchSize, resultsPerRequest, deadlineSeconds, shares, db, nodes, historyWorkUnits,
-                    historyHosts, rate), out).run();
+                    historyHosts, rate, adaptiveReplication), out).run();
             out.println();
             out.printf(Locale.ROOT, "measured %.1f s: %,d results validated and assimilated (%.0f/s), %,d dispatched,"
                             + " %,d reported, %,d scheduler requests (%.0f/s), %d errors%n", r.seconds(), r.completed(),

@@ -7,7 +7,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.credit.CreditLedger;
@@ -27,9 +35,13 @@ import org.sparecycles.workunits.compare.ResultComparator;
  * with at least {@code min_quorum / 2 + 1} of them (itself included) becomes canonical, the ones agreeing with it
  * VALID and the rest INVALID; credit is granted (median claim) and unsent replicas become DIDNT_NEED. Without
  * agreement all become INCONCLUSIVE and the target rises by one. Results reported after the canonical one are
- * compared with it. Runs only on the background thread; each work unit in its own transaction.
+ * compared with it. Runs on the background thread, which spreads a pass's work units over
+ * {@code validator.threads} threads by id (each work unit on one of them; BOINC runs validators with {@code -mod}
+ * alike); {@value #WORK_UNITS_PER_TRANSACTION} work units to a transaction. A transaction's verdicts reach the hosts
+ * (credit, trust) at its end, in host order, so that validator threads lock host rows in one order and cannot
+ * deadlock on them.
  */
-public final class Validator {
+public final class Validator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
     private final Jdbc jdbc;
@@ -37,9 +49,25 @@ public final class Validator {
     private final AppRegistry apps;
     private final Clock clock;
     private final HostTrust trust;
+    private final int threads;
+    /** The threads beyond the calling one; none with one thread. */
+    private final ExecutorService helpers;
 
-    /** @param trust told of every VALID and INVALID verdict (host trust, quotas, rechecks) */
-    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock, HostTrust trust) {
+    /**
+     * @param trust   told of every VALID and INVALID verdict (host trust, quotas, rechecks)
+     * @param threads threads a pass works on at once, the calling one included
+     */
+    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock, HostTrust trust, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("validator threads must be at least 1: " + threads);
+        }
+        this.threads = threads;
+        AtomicInteger named = new AtomicInteger();
+        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "sparecycles-validator-" + named.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.trust = trust;
         this.jdbc = jdbc;
         this.files = files;
@@ -61,14 +89,116 @@ public final class Validator {
     public void runPass() {
         List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
                 + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
-        jdbc.inTransactionsNotYetDurable(waiting, WORK_UNITS_PER_TRANSACTION, this::validate);
+        inShares(waiting, wu -> wu, share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
+                (c, group) -> {
+                    Verdicts verdicts = new Verdicts();
+                    for (long wu : group) {
+                        validate(c, wu, verdicts);
+                    }
+                    verdicts.apply(c);
+                }));
         List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                 + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        jdbc.inTransactionsNotYetDurable(late, WORK_UNITS_PER_TRANSACTION, (c, r) -> validateLate(c, r[1], r[0]));
+        inShares(late, r -> r[1], share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
+                (c, group) -> {
+                    Verdicts verdicts = new Verdicts();
+                    for (long[] r : group) {
+                        validateLate(c, r[1], r[0], verdicts);
+                    }
+                    verdicts.apply(c);
+                }));
     }
 
-    private void validate(Connection c, long wu) throws SQLException {
+    /**
+     * Splits the items by work unit id over the threads and runs the work on each share, one on the calling thread;
+     * returns when all are done, throwing the first failure (with the others suppressed).
+     */
+    private <T> void inShares(List<T> items, ToLongFunction<T> workUnit, Consumer<List<T>> work) {
+        int n = Math.min(threads, items.size());
+        if (n <= 1) {
+            work.accept(items);
+            return;
+        }
+        List<List<T>> shares = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            shares.add(new ArrayList<>());
+        }
+        for (T item : items) {
+            shares.get((int) Math.floorMod(workUnit.applyAsLong(item), (long) n)).add(item);
+        }
+        List<Future<?>> others = new ArrayList<>();
+        for (List<T> share : shares.subList(1, n)) {
+            others.add(helpers.submit(() -> work.accept(share)));
+        }
+        RuntimeException failed = null;
+        try {
+            work.accept(shares.get(0));
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException("validator thread failed", e.getCause());
+                if (failed == null) {
+                    failed = cause;
+                } else {
+                    failed.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the validator threads", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Stops the extra threads; call when no pass runs any more. */
+    @Override
+    public void close() {
+        if (helpers != null) {
+            helpers.shutdown();
+        }
+    }
+
+    /**
+     * The verdicts of one transaction, for the hosts: credit and trust for each VALID result, trust (and rechecks)
+     * for each INVALID one. Applied at the transaction's end in host order, each host's in the order given.
+     */
+    private final class Verdicts {
+        private record Verdict(long host, String app, boolean valid, double credit) {
+        }
+
+        private final List<Verdict> verdicts = new ArrayList<>();
+
+        void valid(long host, String app, double credit) {
+            verdicts.add(new Verdict(host, app, true, credit));
+        }
+
+        void invalid(long host, String app) {
+            verdicts.add(new Verdict(host, app, false, 0));
+        }
+
+        void apply(Connection c) throws SQLException {
+            Instant now = clock.instant();
+            verdicts.sort(Comparator.comparingLong(Verdict::host)); // stable: each host's stay in order
+            for (Verdict v : verdicts) {
+                if (v.valid()) {
+                    CreditLedger.grant(c, v.host(), v.credit(), now);
+                    trust.valid(c, v.host(), v.app());
+                } else {
+                    trust.invalid(c, v.host(), v.app(), now);
+                }
+            }
+        }
+    }
+
+    private void validate(Connection c, long wu, Verdicts verdicts) throws SQLException {
         // the work unit's row alone: FOR UPDATE over a join would lock the batch's row too (scheduler claims wait)
         Optional<Object[]> row = Jdbc.queryOne(c, "SELECT min_quorum, target_results, batch_id FROM work_units"
                 + " WHERE id = ? AND state = 'VALIDATING' AND canonical_result_id IS NULL FOR UPDATE",
@@ -105,7 +235,7 @@ public final class Validator {
                 }
             }
             if (agreeing.size() >= needed) {
-                chooseCanonical(c, wu, candidates, agreeing, i, app);
+                chooseCanonical(c, wu, candidates, agreeing, i, app, verdicts);
                 return;
             }
         }
@@ -117,8 +247,7 @@ public final class Validator {
     }
 
     private void chooseCanonical(Connection c, long wu, List<Candidate> candidates, List<Integer> agreeing,
-                                 int canonical, String app) throws SQLException {
-        Instant now = clock.instant();
+                                 int canonical, String app, Verdicts verdicts) throws SQLException {
         double granted = CreditRules.granted(agreeing.stream().map(k -> candidates.get(k).claimedCredit()).toList());
         if (!WorkUnitTransitions.canonicalChosen(c, wu, candidates.get(canonical).id(), granted)) {
             return;
@@ -127,11 +256,10 @@ public final class Validator {
             Candidate r = candidates.get(k);
             if (agreeing.contains(k)) {
                 if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
-                    CreditLedger.grant(c, r.hostId(), granted, now);
-                    trust.valid(c, r.hostId(), app);
+                    verdicts.valid(r.hostId(), app, granted);
                 }
             } else if (ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0)) {
-                trust.invalid(c, r.hostId(), app, now);
+                verdicts.invalid(r.hostId(), app);
             }
         }
         ResultTransitions.unsentNotNeeded(c, wu);
@@ -139,7 +267,7 @@ public final class Validator {
                 agreeing.size(), granted);
     }
 
-    private void validateLate(Connection c, long wu, long resultId) throws SQLException {
+    private void validateLate(Connection c, long wu, long resultId, Verdicts verdicts) throws SQLException {
         Optional<Object[]> row = Jdbc.queryOne(c, "SELECT canonical_result_id, granted_credit, batch_id FROM work_units"
                 + " WHERE id = ? AND canonical_result_id IS NOT NULL FOR UPDATE",
                 rs -> new Object[] {rs.getLong(1), rs.getDouble(2), rs.getLong(3)}, wu);
@@ -160,11 +288,10 @@ public final class Validator {
         double granted = (Double) row.get()[1];
         if (comparator(app).agree(canonical.get(), output.get())) {
             if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
-                CreditLedger.grant(c, r.hostId(), granted, clock.instant());
-                trust.valid(c, r.hostId(), app);
+                verdicts.valid(r.hostId(), app, granted);
             }
         } else if (ResultTransitions.validated(c, r.id(), Validate.INVALID, 0.0)) {
-            trust.invalid(c, r.hostId(), app, clock.instant());
+            verdicts.invalid(r.hostId(), app);
         }
     }
 

@@ -28,6 +28,7 @@ class ServerConfigTest {
         assertEquals(5, c.backgroundIntervalSeconds(), "default");
         assertEquals("127.0.0.1", c.bindAddress());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.schedulerConcurrency(), "default: the processors");
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.validatorThreads(), "default: the processors");
     }
 
     @Test
@@ -37,6 +38,15 @@ class ServerConfigTest {
         InvalidConfigException zero = assertThrows(InvalidConfigException.class,
                 () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.SCHEDULER_CONCURRENCY, "0")).build());
         assertEquals("scheduler.concurrency=0: must be at least 1", zero.getMessage());
+    }
+
+    @Test
+    void validatorThreadsAreReadAndBounded() throws Exception {
+        assertEquals(4, ServerConfig.load(null, Map.of("SPARECYCLES_VALIDATOR_THREADS", "4"), Map.of()).build()
+                .validatorThreads());
+        InvalidConfigException zero = assertThrows(InvalidConfigException.class,
+                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.VALIDATOR_THREADS, "0")).build());
+        assertEquals("validator.threads=0: must be 1 to 64", zero.getMessage());
     }
 
     @Test
