@@ -15,6 +15,7 @@ import org.sparecycles.server.assimilation.Assimilator;
 import org.sparecycles.server.db.BackgroundLease;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.lifecycle.Transitioner;
+import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.validation.Validator;
 
 /**
@@ -42,9 +43,12 @@ final class BackgroundPasses implements AutoCloseable {
     });
 
     private final Jdbc jdbc;
+    private final WorkShares shares;
 
+    /** @param shares the helper threads of the validator and the assimilator, closed with the passes */
     BackgroundPasses(Jdbc jdbc, Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
-                     BackgroundLease lease) {
+                     BackgroundLease lease, WorkShares shares) {
+        this.shares = shares;
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = lease;
@@ -136,7 +140,7 @@ final class BackgroundPasses implements AutoCloseable {
         }
         lock.lock(); // wait for a pass started by runNow on another thread
         try {
-            validator.close();
+            shares.close();
             lease.release();
         } catch (RuntimeException e) {
             LOG.warn("could not release the background lease; another node takes it when it expires", e);

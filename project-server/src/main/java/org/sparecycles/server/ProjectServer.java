@@ -22,6 +22,7 @@ import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.hosts.Hosts;
 import org.sparecycles.server.lifecycle.Transitioner;
+import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.projects.Projects;
 import org.sparecycles.server.scheduler.Scheduler;
 import org.sparecycles.server.signing.ProjectKeys;
@@ -81,10 +82,11 @@ public final class ProjectServer implements AutoCloseable {
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
-        this.background = new BackgroundPasses(jdbc, new Transitioner(jdbc, clock, trust),
-                new Validator(jdbc, files, config.apps(), clock, trust, config.validatorThreads()),
-                new Assimilator(jdbc, files, clock), clock,
-                new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)));
+        WorkShares shares = new WorkShares(config.backgroundThreads());
+        this.background = new BackgroundPasses(jdbc, new Transitioner(jdbc, clock, trust, shares),
+                new Validator(jdbc, files, config.apps(), clock, trust, shares),
+                new Assimilator(jdbc, files, clock, shares), clock,
+                new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)), shares);
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
         Scheduler scheduler = new Scheduler(jdbc, hosts, config, files, signer, trust, background::poke);

@@ -180,9 +180,9 @@ class ValidationTest {
     }
 
     @Test
-    void severalValidatorThreadsValidateEveryWorkUnitOnceAndCreditEveryHostExactly() {
+    void severalBackgroundThreadsValidateAndMergeEveryWorkUnitOnceAndCreditEveryHostExactly() {
         t.close();
-        t = TestServer.start(tmp.resolve("threads"), b -> b.validatorThreads(3).trustedAfter(0));
+        t = TestServer.start(tmp.resolve("threads"), b -> b.backgroundThreads(3).trustedAfter(0));
         researcher = t.researcher();
         project = t.project(researcher);
         for (int i = 0; i < 4; i++) {
@@ -214,8 +214,10 @@ class ValidationTest {
         t.server.runBackgroundPassNow();
 
         assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(th -> th.getName().startsWith("sparecycles-validator-")), "the passes used helper threads");
+                .anyMatch(th -> th.getName().startsWith("sparecycles-background-helper-")), "the passes used helper threads");
         assertEquals(12, t.count("SELECT COUNT(*) FROM work_units WHERE state = 'DONE'"));
+        assertEquals(4, t.count("SELECT COUNT(*) FROM batches WHERE state = 'DONE'"), "every batch closed once merged");
+        assertEquals(0, t.count("SELECT COUNT(*) FROM batch_files WHERE output_sha256 IS NULL"));
         assertEquals(24, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'"));
         assertEquals(6, t.count("SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID' AND host_id = ?",
                 wrong.host()));

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.lifecycle.WorkUnitTransitions;
 import org.sparecycles.workunits.json.CanonicalJson;
 
@@ -30,8 +31,11 @@ public final class Assimilator {
     private final Jdbc jdbc;
     private final FileStore files;
     private final Clock clock;
+    private final WorkShares shares;
 
-    public Assimilator(Jdbc jdbc, FileStore files, Clock clock) {
+    /** @param shares the threads a pass spreads its work units over */
+    public Assimilator(Jdbc jdbc, FileStore files, Clock clock, WorkShares shares) {
+        this.shares = shares;
         this.jdbc = jdbc;
         this.files = files;
         this.clock = clock;
@@ -64,6 +68,22 @@ public final class Assimilator {
         List<Validated> waiting = jdbc.query("SELECT w.id, r.output_sha256 FROM work_units w"
                 + " JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING' ORDER BY w.id",
                 rs -> new Validated(rs.getLong(1), rs.getString(2)));
+        // batches are closed once every share is merged, so two threads cannot each leave the closing to the other
+        shares.run(waiting, Validated::id, this::mergeAll);
+        Instant now = clock.instant();
+        for (long batch : jdbc.query("SELECT b.id FROM batches b WHERE b.state = 'IN_PROGRESS' AND NOT EXISTS"
+                + " (SELECT 1 FROM work_units w WHERE w.batch_id = b.id AND w.state NOT IN ('DONE', 'FAILED'))",
+                rs -> rs.getLong(1))) {
+            if (jdbc.updateNotYetDurable("UPDATE batches SET state = 'DONE', completed_at = ? WHERE id = ?"
+                    + " AND state = 'IN_PROGRESS'",
+                    now, batch) == 1) {
+                LOG.info("batch {} done", batch);
+            }
+        }
+    }
+
+    /** Merges the work units, {@value #WORK_UNITS_PER_TRANSACTION} to a transaction. */
+    private void mergeAll(List<Validated> waiting) {
         for (int from = 0; from < waiting.size(); from += WORK_UNITS_PER_TRANSACTION) {
             List<Validated> group = waiting.subList(from, Math.min(waiting.size(), from + WORK_UNITS_PER_TRANSACTION));
             Map<Long, List<Long>> inputs = inputsOf(group);
@@ -89,16 +109,6 @@ public final class Assimilator {
                                 m.workUnit(), e.getMessage());
                     }
                 }
-            }
-        }
-        Instant now = clock.instant();
-        for (long batch : jdbc.query("SELECT b.id FROM batches b WHERE b.state = 'IN_PROGRESS' AND NOT EXISTS"
-                + " (SELECT 1 FROM work_units w WHERE w.batch_id = b.id AND w.state NOT IN ('DONE', 'FAILED'))",
-                rs -> rs.getLong(1))) {
-            if (jdbc.updateNotYetDurable("UPDATE batches SET state = 'DONE', completed_at = ? WHERE id = ?"
-                    + " AND state = 'IN_PROGRESS'",
-                    now, batch) == 1) {
-                LOG.info("batch {} done", batch);
             }
         }
     }

@@ -32,8 +32,8 @@ public final class ConfigKeys {
     public static final String OVERLOAD_RETRY_AFTER_SECONDS = "overload.retry.after.seconds";
     /** Scheduler requests handled at once; more wait their turn (default: the number of processors). */
     public static final String SCHEDULER_CONCURRENCY = "scheduler.concurrency";
-    /** Threads the validator spreads its work units over, by work unit id (default: the number of processors). */
-    public static final String VALIDATOR_THREADS = "validator.threads";
+    /** Threads the background passes spread their work units over (default: the number of processors). */
+    public static final String BACKGROUND_THREADS = "background.threads";
     /** Days an authenticator may go unused before it expires; 0 means never. */
     public static final String AUTHENTICATOR_IDLE_DAYS = "authenticator.idle.days";
     /** A PKCS#12 keystore; when set, the server also serves HTTPS on {@link #TLS_PORT}. */
@@ -46,7 +46,7 @@ public final class ConfigKeys {
             SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
             MEMORY_BOUND_BYTES, SIGNING_KEY_FILE, TRUST_CONSECUTIVE_VALID, TRUST_SPOT_CHECK_PERCENT,
             QUOTA_DAILY_INITIAL, QUOTA_DAILY_MAX, DB_URL, DB_USER, DB_PASSWORD, MAX_CONCURRENT_REQUESTS,
-            OVERLOAD_RETRY_AFTER_SECONDS, SCHEDULER_CONCURRENCY, VALIDATOR_THREADS, AUTHENTICATOR_IDLE_DAYS, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_PORT);
+            OVERLOAD_RETRY_AFTER_SECONDS, SCHEDULER_CONCURRENCY, BACKGROUND_THREADS, AUTHENTICATOR_IDLE_DAYS, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_PORT);
 
     /** Prefix of environment variables. */
     public static final String ENV_PREFIX = "SPARECYCLES_";

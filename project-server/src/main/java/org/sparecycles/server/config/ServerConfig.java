@@ -49,7 +49,7 @@ public final class ServerConfig {
     private final String dbPassword;
     private final int maxConcurrentRequests;
     private final int schedulerConcurrency;
-    private final int validatorThreads;
+    private final int backgroundThreads;
     private final long overloadRetryAfterSeconds;
     private final int authenticatorIdleDays;
     private final Path tlsKeystore;
@@ -77,7 +77,7 @@ public final class ServerConfig {
         this.dbPassword = b.dbPassword;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
         this.schedulerConcurrency = b.schedulerConcurrency;
-        this.validatorThreads = b.validatorThreads;
+        this.backgroundThreads = b.backgroundThreads;
         this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
         this.authenticatorIdleDays = b.authenticatorIdleDays;
         this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
@@ -206,12 +206,12 @@ public final class ServerConfig {
     }
 
     /**
-     * Threads the validator works on at once, each on its own share of the work units (by id, as BOINC runs
-     * several validators with {@code -mod}): the validator is most of the background work, and on one thread it fell
+     * Threads the background passes (transitioner, validator, assimilator) work on at once, each on its own share of
+     * the work units (by id, as BOINC runs several of each daemon with {@code -mod}): on one thread the passes fell
      * behind what the scheduler took in.
      */
-    public int validatorThreads() {
-        return validatorThreads;
+    public int backgroundThreads() {
+        return backgroundThreads;
     }
 
     /** Requests worked on at once; one more is answered 503 with {@link #overloadRetryAfterSeconds()}. */
@@ -258,7 +258,7 @@ public final class ServerConfig {
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", schedulerConcurrency=" + schedulerConcurrency
-                + ", validatorThreads=" + validatorThreads
+                + ", backgroundThreads=" + backgroundThreads
                 + ", overloadRetryAfterSeconds=" + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
                 + ", tls=" + (tlsKeystore == null ? "off" : tlsKeystore + " on port " + tlsPort) + "]";
     }
@@ -286,7 +286,7 @@ public final class ServerConfig {
         private String dbPassword;
         private int maxConcurrentRequests = 256;
         private int schedulerConcurrency = Runtime.getRuntime().availableProcessors();
-        private int validatorThreads = Runtime.getRuntime().availableProcessors();
+        private int backgroundThreads = Runtime.getRuntime().availableProcessors();
         private long overloadRetryAfterSeconds = 10;
         private int authenticatorIdleDays = 180;
         private Path tlsKeystore;
@@ -379,9 +379,9 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Threads the validator works on at once, each on its own share of the work units. */
-        public Builder validatorThreads(int threads) {
-            this.validatorThreads = threads;
+        /** Threads the background passes work on at once, each on its share of the work units. */
+        public Builder backgroundThreads(int threads) {
+            this.backgroundThreads = threads;
             return this;
         }
 
@@ -458,7 +458,7 @@ public final class ServerConfig {
                 case ConfigKeys.DB_PASSWORD -> dbPassword(value);
                 case ConfigKeys.MAX_CONCURRENT_REQUESTS -> maxConcurrentRequests = (int) number(key, v);
                 case ConfigKeys.SCHEDULER_CONCURRENCY -> schedulerConcurrency = (int) number(key, v);
-                case ConfigKeys.VALIDATOR_THREADS -> validatorThreads = (int) number(key, v);
+                case ConfigKeys.BACKGROUND_THREADS -> backgroundThreads = (int) number(key, v);
                 case ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS -> overloadRetryAfterSeconds = number(key, v);
                 case ConfigKeys.AUTHENTICATOR_IDLE_DAYS -> authenticatorIdleDays = (int) number(key, v);
                 case ConfigKeys.TLS_KEYSTORE -> tlsKeystore = v.isEmpty() ? null : Path.of(v);
@@ -511,7 +511,7 @@ public final class ServerConfig {
                     "must be at least 1");
             require(schedulerConcurrency >= 1, ConfigKeys.SCHEDULER_CONCURRENCY, schedulerConcurrency,
                     "must be at least 1");
-            require(validatorThreads >= 1 && validatorThreads <= 64, ConfigKeys.VALIDATOR_THREADS, validatorThreads,
+            require(backgroundThreads >= 1 && backgroundThreads <= 64, ConfigKeys.BACKGROUND_THREADS, backgroundThreads,
                     "must be 1 to 64");
             require(overloadRetryAfterSeconds >= 1 && overloadRetryAfterSeconds <= 3600,
                     ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS, overloadRetryAfterSeconds, "must be 1 to 3600");

@@ -15,7 +15,8 @@ import org.sparecycles.server.trust.HostTrust;
  * The lifecycle daemon: turns results past their deadline into NO_REPLY, and for each flagged work unit
  * creates replicas up to {@code target_results}, hands it to the validator once {@code min_quorum} successes
  * are in, and fails it when it exceeds {@code max_error_results} or would exceed {@code max_total_results}.
- * Runs only on the background thread (see {@code BackgroundPasses}); work units in groups, each in one transaction.
+ * Runs on the background thread (see {@code BackgroundPasses}), the flagged work units spread over
+ * {@link WorkShares}; work units in groups, each in one transaction.
  */
 public final class Transitioner {
     private static final Logger LOG = LoggerFactory.getLogger(Transitioner.class);
@@ -23,14 +24,15 @@ public final class Transitioner {
     private final Jdbc jdbc;
     private final Clock clock;
     private final HostTrust trust;
+    private final WorkShares shares;
 
-    /** A transitioner whose missed deadlines do not touch host trust (tools and tests). */
-    public Transitioner(Jdbc jdbc, Clock clock) {
-        this(jdbc, clock, null);
-    }
-
-    /** @param trust told of every missed deadline, which counts as the host's error (may be null) */
-    public Transitioner(Jdbc jdbc, Clock clock, HostTrust trust) {
+    /**
+     * @param trust  told of every missed deadline, which counts as the host's error (may be null)
+     * @param shares the threads a pass spreads its flagged work units over (missed deadlines, which touch host
+     *               trust rows, stay on the calling thread)
+     */
+    public Transitioner(Jdbc jdbc, Clock clock, HostTrust trust, WorkShares shares) {
+        this.shares = shares;
         this.jdbc = jdbc;
         this.clock = clock;
         this.trust = trust;
@@ -52,11 +54,11 @@ public final class Transitioner {
         jdbc.inTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, r) -> expire(c, r, now));
         List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
                 rs -> rs.getLong(1));
-        jdbc.inTransactionsNotYetDurable(flagged, PER_TRANSACTION, (c, wu) -> {
+        shares.run(flagged, wu -> wu, share -> jdbc.inTransactionsNotYetDurable(share, PER_TRANSACTION, (c, wu) -> {
             if (WorkUnitTransitions.takeFlag(c, wu)) {
                 transition(c, wu, now);
             }
-        });
+        }));
         return flagged.size();
     }
 

@@ -9,13 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.credit.CreditLedger;
@@ -24,6 +17,7 @@ import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
 import org.sparecycles.server.lifecycle.ResultState.Validate;
 import org.sparecycles.server.lifecycle.ResultTransitions;
+import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.lifecycle.WorkUnitTransitions;
 import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.workunits.app.AppRegistry;
@@ -35,13 +29,12 @@ import org.sparecycles.workunits.compare.ResultComparator;
  * with at least {@code min_quorum / 2 + 1} of them (itself included) becomes canonical, the ones agreeing with it
  * VALID and the rest INVALID; credit is granted (median claim) and unsent replicas become DIDNT_NEED. Without
  * agreement all become INCONCLUSIVE and the target rises by one. Results reported after the canonical one are
- * compared with it. Runs on the background thread, which spreads a pass's work units over
- * {@code validator.threads} threads by id (each work unit on one of them; BOINC runs validators with {@code -mod}
- * alike); {@value #WORK_UNITS_PER_TRANSACTION} work units to a transaction. A transaction's verdicts reach the hosts
+ * compared with it. Runs on the background thread, which spreads a pass's work units over the
+ * {@link WorkShares}' threads; {@value #WORK_UNITS_PER_TRANSACTION} work units to a transaction. A transaction's verdicts reach the hosts
  * (credit, trust) at its end, in host order, so that validator threads lock host rows in one order and cannot
  * deadlock on them.
  */
-public final class Validator implements AutoCloseable {
+public final class Validator {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
     private final Jdbc jdbc;
@@ -49,25 +42,14 @@ public final class Validator implements AutoCloseable {
     private final AppRegistry apps;
     private final Clock clock;
     private final HostTrust trust;
-    private final int threads;
-    /** The threads beyond the calling one; none with one thread. */
-    private final ExecutorService helpers;
+    private final WorkShares shares;
 
     /**
-     * @param trust   told of every VALID and INVALID verdict (host trust, quotas, rechecks)
-     * @param threads threads a pass works on at once, the calling one included
+     * @param trust  told of every VALID and INVALID verdict (host trust, quotas, rechecks)
+     * @param shares the threads a pass spreads its work units over
      */
-    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock, HostTrust trust, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("validator threads must be at least 1: " + threads);
-        }
-        this.threads = threads;
-        AtomicInteger named = new AtomicInteger();
-        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "sparecycles-validator-" + named.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    public Validator(Jdbc jdbc, FileStore files, AppRegistry apps, Clock clock, HostTrust trust, WorkShares shares) {
+        this.shares = shares;
         this.trust = trust;
         this.jdbc = jdbc;
         this.files = files;
@@ -89,7 +71,7 @@ public final class Validator implements AutoCloseable {
     public void runPass() {
         List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
                 + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
-        inShares(waiting, wu -> wu, share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
+        shares.run(waiting, wu -> wu, share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
                 (c, group) -> {
                     Verdicts verdicts = new Verdicts();
                     for (long wu : group) {
@@ -100,7 +82,7 @@ public final class Validator implements AutoCloseable {
         List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                 + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        inShares(late, r -> r[1], share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
+        shares.run(late, r -> r[1], share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
                 (c, group) -> {
                     Verdicts verdicts = new Verdicts();
                     for (long[] r : group) {
@@ -108,62 +90,6 @@ public final class Validator implements AutoCloseable {
                     }
                     verdicts.apply(c);
                 }));
-    }
-
-    /**
-     * Splits the items by work unit id over the threads and runs the work on each share, one on the calling thread;
-     * returns when all are done, throwing the first failure (with the others suppressed).
-     */
-    private <T> void inShares(List<T> items, ToLongFunction<T> workUnit, Consumer<List<T>> work) {
-        int n = Math.min(threads, items.size());
-        if (n <= 1) {
-            work.accept(items);
-            return;
-        }
-        List<List<T>> shares = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            shares.add(new ArrayList<>());
-        }
-        for (T item : items) {
-            shares.get((int) Math.floorMod(workUnit.applyAsLong(item), (long) n)).add(item);
-        }
-        List<Future<?>> others = new ArrayList<>();
-        for (List<T> share : shares.subList(1, n)) {
-            others.add(helpers.submit(() -> work.accept(share)));
-        }
-        RuntimeException failed = null;
-        try {
-            work.accept(shares.get(0));
-        } catch (RuntimeException e) {
-            failed = e;
-        }
-        for (Future<?> other : others) {
-            try {
-                other.get();
-            } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException("validator thread failed", e.getCause());
-                if (failed == null) {
-                    failed = cause;
-                } else {
-                    failed.addSuppressed(cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the validator threads", e);
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-    }
-
-    /** Stops the extra threads; call when no pass runs any more. */
-    @Override
-    public void close() {
-        if (helpers != null) {
-            helpers.shutdown();
-        }
     }
 
     /**

@@ -28,7 +28,7 @@ class ServerConfigTest {
         assertEquals(5, c.backgroundIntervalSeconds(), "default");
         assertEquals("127.0.0.1", c.bindAddress());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.schedulerConcurrency(), "default: the processors");
-        assertEquals(Runtime.getRuntime().availableProcessors(), c.validatorThreads(), "default: the processors");
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.backgroundThreads(), "default: the processors");
     }
 
     @Test
@@ -41,12 +41,12 @@ class ServerConfigTest {
     }
 
     @Test
-    void validatorThreadsAreReadAndBounded() throws Exception {
-        assertEquals(4, ServerConfig.load(null, Map.of("SPARECYCLES_VALIDATOR_THREADS", "4"), Map.of()).build()
-                .validatorThreads());
+    void backgroundThreadsAreReadAndBounded() throws Exception {
+        assertEquals(4, ServerConfig.load(null, Map.of("SPARECYCLES_BACKGROUND_THREADS", "4"), Map.of()).build()
+                .backgroundThreads());
         InvalidConfigException zero = assertThrows(InvalidConfigException.class,
-                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.VALIDATOR_THREADS, "0")).build());
-        assertEquals("validator.threads=0: must be 1 to 64", zero.getMessage());
+                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.BACKGROUND_THREADS, "0")).build());
+        assertEquals("background.threads=0: must be 1 to 64", zero.getMessage());
     }
 
     @Test
