@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.credit.CreditLedger;
@@ -71,22 +72,26 @@ public final class Validator {
     public void runPass() {
         List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
                 + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
-        shares.run(waiting, wu -> wu, share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
-                (c, group) -> {
-                    Verdicts verdicts = new Verdicts();
-                    for (long wu : group) {
-                        validate(c, wu, verdicts);
-                    }
-                    verdicts.apply(c);
-                }));
+        judgeAll(waiting, wu -> wu, this::validate);
         List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                 + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        shares.run(late, r -> r[1], share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
+        judgeAll(late, r -> r[1], (c, r, verdicts) -> validateLate(c, r[1], r[0], verdicts));
+    }
+
+    /** Judges one item inside its group's transaction, leaving what the hosts get to the group's verdicts. */
+    @FunctionalInterface
+    private interface Judging<T> {
+        void judge(Connection c, T item, Verdicts verdicts) throws SQLException;
+    }
+
+    /** Judges the items on the shares' threads, in groups, each group's verdicts applied at its end. */
+    private <T> void judgeAll(List<T> items, ToLongFunction<T> workUnit, Judging<T> judging) {
+        shares.run(items, workUnit, share -> jdbc.inGroupTransactionsNotYetDurable(share, WORK_UNITS_PER_TRANSACTION,
                 (c, group) -> {
                     Verdicts verdicts = new Verdicts();
-                    for (long[] r : group) {
-                        validateLate(c, r[1], r[0], verdicts);
+                    for (T item : group) {
+                        judging.judge(c, item, verdicts);
                     }
                     verdicts.apply(c);
                 }));
