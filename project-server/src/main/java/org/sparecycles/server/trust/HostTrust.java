@@ -104,16 +104,25 @@ public final class HostTrust {
 
     /** A result of the host was found VALID. */
     public void valid(Connection c, long host, String app) throws SQLException {
-        standing(c, host, app);
-        Jdbc.update(c, "UPDATE host_app_trust SET consecutive_valid = consecutive_valid + 1,"
+        change(c, host, app, "UPDATE host_app_trust SET consecutive_valid = consecutive_valid + 1,"
                 + " valid_results = valid_results + 1, daily_quota = LEAST(daily_quota + 1, ?)"
                 + " WHERE host_id = ? AND app = ?", policy.maxQuota(), host, app);
     }
 
+    /**
+     * Runs the update of the host's standing, creating the standing first when there is none yet. The update locks
+     * the row itself: locking it first with {@code SELECT ... FOR UPDATE} wrote it twice on H2.
+     */
+    private void change(Connection c, long host, String app, String update, Object... args) throws SQLException {
+        if (Jdbc.update(c, update, args) == 0) {
+            standing(c, host, app);
+            Jdbc.update(c, update, args);
+        }
+    }
+
     /** The host reported an error (or never replied). */
     public void error(Connection c, long host, String app) throws SQLException {
-        standing(c, host, app);
-        Jdbc.update(c, "UPDATE host_app_trust SET consecutive_valid = 0, error_results = error_results + 1,"
+        change(c, host, app, "UPDATE host_app_trust SET consecutive_valid = 0, error_results = error_results + 1,"
                 + " daily_quota = GREATEST(daily_quota / 2, 1) WHERE host_id = ? AND app = ?", host, app);
     }
 
@@ -124,8 +133,7 @@ public final class HostTrust {
      * @return the work units reopened for checking
      */
     public List<Long> invalid(Connection c, long host, String app, Instant now) throws SQLException {
-        standing(c, host, app);
-        Jdbc.update(c, "UPDATE host_app_trust SET consecutive_valid = 0, invalid_results = invalid_results + 1,"
+        change(c, host, app, "UPDATE host_app_trust SET consecutive_valid = 0, invalid_results = invalid_results + 1,"
                 + " daily_quota = GREATEST(daily_quota / 2, 1) WHERE host_id = ? AND app = ?", host, app);
         List<Long> reopened = Rechecks.reopenUnchecked(c, host, now);
         if (!reopened.isEmpty()) {
