@@ -45,7 +45,7 @@ final class BackgroundPasses implements AutoCloseable {
     private final Jdbc jdbc;
     private final WorkShares shares;
 
-    /** @param shares the helper threads of the validator and the assimilator, closed with the passes */
+    /** @param shares the helper threads of the transitioner, validator and assimilator, closed with the passes */
     BackgroundPasses(Jdbc jdbc, Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
                      BackgroundLease lease, WorkShares shares) {
         this.shares = shares;

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -31,9 +31,9 @@ import org.sparecycles.workunits.compare.ResultComparator;
  * VALID and the rest INVALID; credit is granted (median claim) and unsent replicas become DIDNT_NEED. Without
  * agreement all become INCONCLUSIVE and the target rises by one. Results reported after the canonical one are
  * compared with it. Runs on the background thread, which spreads a pass's work units over the
- * {@link WorkShares}' threads; {@value #WORK_UNITS_PER_TRANSACTION} work units to a transaction. A transaction's verdicts reach the hosts
- * (credit, trust) at its end, in host order, so that validator threads lock host rows in one order and cannot
- * deadlock on them.
+ * {@link WorkShares}' threads; {@value #WORK_UNITS_PER_TRANSACTION} work units to a transaction. A transaction's
+ * verdicts reach the hosts (credit, trust) at its end, in host order, so that validator threads lock host rows in
+ * one order and cannot deadlock on them.
  */
 public final class Validator {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
