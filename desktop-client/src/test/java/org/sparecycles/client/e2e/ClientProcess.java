@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sparecycles.client.testing.Await;
 
 /**
  * A real headless client in its own JVM, started from the test class path, with its output in a log file

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sparecycles.client.testing.Await;
 import org.sparecycles.server.db.Database;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.sparecycles.client.testing.Await;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;

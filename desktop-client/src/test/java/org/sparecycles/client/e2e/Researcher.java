@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.sparecycles.client.testing.Await;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.AccountSession;
 import org.sparecycles.workunits.protocol.BatchStatus;

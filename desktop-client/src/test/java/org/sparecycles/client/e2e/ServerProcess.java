@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sparecycles.client.testing.Await;
 
 /**
  * The project server in its own JVM ({@code ServerMain serve}), so a test can kill it the way kill -9 does and

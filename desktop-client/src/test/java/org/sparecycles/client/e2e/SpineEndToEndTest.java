@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.sparecycles.client.testing.Await;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
