@@ -3,6 +3,9 @@ package org.sparecycles.client.engine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sparecycles.client.state.AtomicFiles;
 import org.sparecycles.client.worker.ProcessCpu;
@@ -42,10 +45,12 @@ final class CpuLedger {
      * @param checkpointSeconds         of the workers: writing checkpoints and progress while the app ran; the
      *                                  rest of the whole is after the app (writing the output, JVM exit) and
      *                                  workers stopped before they finished
+     * @param clientThreads             {@code clientSeconds} by the role of the threads that spent it (see
+     *                                  {@link #byRole}); null where the OS does not tell (not Linux)
      */
     record Report(double clientSeconds, double clientUntilRegistered, Double otherChildrenSeconds,
                   Double workerProcessesSeconds, int workersStarted, int tasksMeasured, double appSeconds,
-                  double workerStartSeconds, double checkpointSeconds) {
+                  double workerStartSeconds, double checkpointSeconds, Map<String, Double> clientThreads) {
     }
 
     /** The host is registered: the client's start-up is over. */
@@ -78,8 +83,52 @@ final class CpuLedger {
                 .or(() -> workersStarted == 0 ? now.map(ProcessCpu.Times::childrenSeconds) : Optional.empty())
                 .orElse(null);
         Double workers = now.map(t -> t.childrenSeconds() - (other == null ? 0 : other)).orElse(null);
-        return new Report(clientSeconds(), clientAtRegistered, other, workers, workersStarted, tasksMeasured,
-                appSeconds, workerStartSeconds, checkpointSeconds);
+        double client = clientSeconds();
+        List<ProcessCpu.ThreadTimes> threads = ProcessCpu.threads();
+        return new Report(client, clientAtRegistered, other, workers, workersStarted, tasksMeasured,
+                appSeconds, workerStartSeconds, checkpointSeconds, threads.isEmpty() ? null : byRole(threads, client));
+    }
+
+    /**
+     * A process's CPU seconds by what its threads do, from the names Linux keeps (15 characters): {@code engine}
+     * (the engine loop and its I/O thread: scheduler requests, downloads with their hashing, uploads, state saving,
+     * the host benchmark), {@code httpClient} (the JDK HTTP client's selector and workers), {@code jitCompilers}
+     * (HotSpot's C1 and C2), {@code garbageCollector}, {@code main} (the launcher's threads: JVM start, command
+     * line, start-up), {@code otherOwn} (other threads of ours: idle policy, shutdown), {@code otherJvm}, and
+     * {@code ended}: threads no longer alive (the process's seconds less the live threads'; an HTTP client worker
+     * idle for a minute ends). Thread times are read a moment after the process's, so the parts may add up to a
+     * few hundredths more than it; {@code ended} is then 0.
+     */
+    static Map<String, Double> byRole(List<ProcessCpu.ThreadTimes> threads, double processSeconds) {
+        Map<String, Double> roles = new LinkedHashMap<>();
+        for (String role : List.of("engine", "httpClient", "jitCompilers", "garbageCollector", "main", "otherOwn",
+                "otherJvm", "ended")) {
+            roles.put(role, 0.0);
+        }
+        double live = 0;
+        for (ProcessCpu.ThreadTimes t : threads) {
+            roles.merge(role(t.name()), t.seconds(), Double::sum);
+            live += t.seconds();
+        }
+        roles.put("ended", Math.max(0, processSeconds - live));
+        return roles;
+    }
+
+    private static String role(String name) {
+        if (name.startsWith("sparecycles-eng")) {
+            return "engine";
+        } else if (name.startsWith("sparecycles-")) {
+            return "otherOwn";
+        } else if (name.startsWith("HttpClient-")) {
+            return "httpClient";
+        } else if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            return "jitCompilers";
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "garbageCollector";
+        } else if (name.equals("java")) {
+            return "main";
+        }
+        return "otherJvm";
     }
 
     void write(Path dataDir) throws IOException {

@@ -3,7 +3,10 @@ package org.sparecycles.client.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * CPU times of this process and of its children that have ended, where the OS tells them: {@code /proc/self/stat}
@@ -27,6 +30,16 @@ public final class ProcessCpu {
     public record Times(double selfSeconds, double childrenSeconds) {
     }
 
+    /**
+     * CPU seconds of one thread of this process.
+     *
+     * @param name    the thread's name as the OS keeps it (Linux: the first 15 characters of a Java thread's name;
+     *                the JVM's launcher thread is named after the program, {@code java})
+     * @param seconds user plus system time
+     */
+    public record ThreadTimes(String name, double seconds) {
+    }
+
     /** This process's times; empty when unknown (not Linux). */
     public static Optional<Times> current() {
         try {
@@ -34,6 +47,41 @@ public final class ProcessCpu {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The threads of this process that are alive now ({@code /proc/self/task/<tid>/stat}); empty when unknown (not
+     * Linux). A thread that has ended is in {@link #current()} but no longer here.
+     */
+    public static List<ThreadTimes> threads() {
+        List<ThreadTimes> out = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    out.add(parseThreadStat(Files.readString(task.resolve("stat"))));
+                } catch (IOException e) {
+                    // the thread ended while the list was read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /**
+     * Reads a {@code /proc/<pid>/task/<tid>/stat} line (the same fields as a process's): the name between the first
+     * {@code '('} and the last {@code ')'}, and {@code utime + stime}.
+     *
+     * @throws IllegalArgumentException when the line has not enough fields
+     */
+    static ThreadTimes parseThreadStat(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            throw new IllegalArgumentException("not a /proc/<pid>/task/<tid>/stat line: " + stat);
+        }
+        return new ThreadTimes(stat.substring(open + 1, close), parseStat(stat).selfSeconds());
     }
 
     /**

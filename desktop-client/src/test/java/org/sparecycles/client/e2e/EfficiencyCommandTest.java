@@ -62,6 +62,8 @@ class EfficiencyCommandTest {
         }
         assertEquals(total, app + start + end + checkpoints + client, 0.003, "the parts add up to the total:\n" + text);
         assertEquals(total - app, rows.get("outside the app"), 0.003, text);
+        assertTrue(text.contains("  by thread (whole run, start-up included):")
+                && text.contains("    JIT compiler threads (C1, C2)"), text);
 
         Matcher last = LAST_LINE.matcher(text);
         assertTrue(last.find(), text);
@@ -76,6 +78,14 @@ class EfficiencyCommandTest {
             JsonNode cpu = Json.mapper().readTree(tmp.resolve("eff/volunteers/volunteer-" + i + "/cpu.json").toFile());
             assertEquals(cpu.get("workersStarted").asInt(), cpu.get("tasksMeasured").asInt(), cpu.toString());
             assertTrue(cpu.get("workerProcessesSeconds").asDouble() > cpu.get("appSeconds").asDouble(), cpu.toString());
+            JsonNode threads = cpu.get("clientThreads");
+            double byThread = 0;
+            for (JsonNode seconds : threads) {
+                byThread += seconds.asDouble();
+            }
+            assertEquals(cpu.get("clientSeconds").asDouble(), byThread, 0.1, "the client's threads add up: " + cpu);
+            assertTrue(threads.get("engine").asDouble() > 0 && threads.get("jitCompilers").asDouble() > 0
+                    && threads.get("httpClient").asDouble() > 0, cpu.toString());
             tasks += cpu.get("tasksMeasured").asInt();
         }
         assertEquals(4, tasks, "two work units, two replicas each");

@@ -1,8 +1,10 @@
 package org.sparecycles.server.efficiency;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Volunteer CPU summed over the clients' {@code cpu.json} files (written by each client as it stops; see
@@ -17,14 +19,33 @@ import java.util.Locale;
  *                        benchmark), once per attachment
  * @param workers         worker processes started
  * @param tasks           tasks whose worker reported its split
+ * @param clientThreads   {@code client} by the role of the threads that spent it (docs/client.md, {@code cpu.json}),
+ *                        summed over the clients; empty when a client did not tell
  */
 record CpuBreakdown(double app, double workerStart, double workerEnd, double checkpoints, double client,
-                    double clientStartUp, int workers, int tasks) {
+                    double clientStartUp, int workers, int tasks, Map<String, Double> clientThreads) {
+    /** How the table names the roles of {@code cpu.json}'s {@code clientThreads}, in its order. */
+    private static final Map<String, String> ROLES = roles();
+
+    private static Map<String, String> roles() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("engine", "engine and transfer threads (scheduling, downloads and hashing, uploads, state)");
+        m.put("httpClient", "JDK HTTP client threads (socket I/O)");
+        m.put("jitCompilers", "JIT compiler threads (C1, C2)");
+        m.put("garbageCollector", "garbage collector threads");
+        m.put("main", "launcher threads (JVM start, command line)");
+        m.put("otherOwn", "other threads of the client (idle policy)");
+        m.put("otherJvm", "other JVM threads");
+        m.put("ended", "threads that had ended");
+        return m;
+    }
 
     /** @throws IllegalArgumentException when a file lacks the worker processes' CPU (the client was not on Linux) */
     static CpuBreakdown of(List<JsonNode> reports) {
         double app = 0, start = 0, end = 0, checkpoints = 0, client = 0, startUp = 0;
         int workers = 0, tasks = 0;
+        Map<String, Double> threads = new LinkedHashMap<>();
+        boolean everyClientTold = true;
         for (JsonNode r : reports) {
             JsonNode whole = r.get("workerProcessesSeconds");
             if (whole == null || whole.isNull()) {
@@ -42,8 +63,12 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
             startUp += Math.max(0, r.get("clientUntilRegistered").asDouble());
             workers += r.get("workersStarted").asInt();
             tasks += r.get("tasksMeasured").asInt();
+            JsonNode roles = r.path("clientThreads");
+            everyClientTold &= roles.isObject();
+            roles.fields().forEachRemaining(e -> threads.merge(e.getKey(), e.getValue().asDouble(), Double::sum));
         }
-        return new CpuBreakdown(app, start, end, checkpoints, client, startUp, workers, tasks);
+        return new CpuBreakdown(app, start, end, checkpoints, client, startUp, workers, tasks,
+                everyClientTold ? threads : Map.of());
     }
 
     double total() {
@@ -67,6 +92,11 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         row(s, "worker checkpoints and progress files", checkpoints);
         row(s, "client process (scheduling, transfers, hashing, state)", client);
         s.append(String.format(Locale.ROOT, "%-58s %10.3f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
+        if (!clientThreads.isEmpty()) {
+            s.append("  by thread (whole run, start-up included):\n");
+            ROLES.forEach((role, label) -> s.append(String.format(Locale.ROOT, "    %-54s %10.3f%n", label,
+                    clientThreads.getOrDefault(role, 0.0))));
+        }
         row(s, "total", total());
         row(s, "outside the app", outside());
         if (tasks > 0) {
