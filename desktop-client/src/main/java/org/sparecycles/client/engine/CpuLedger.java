@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.sparecycles.client.state.AtomicFiles;
 import org.sparecycles.client.worker.ProcessCpu;
 import org.sparecycles.client.worker.WorkerOutcome;
@@ -19,6 +20,8 @@ import org.sparecycles.workunits.json.Json;
  */
 final class CpuLedger {
     static final String FILE = "cpu.json";
+    /** CPU of the engine's I/O threads that have ended (an idle one ends after 30 s), which /proc no longer lists. */
+    private static final LongAdder ENDED_ENGINE_NANOS = new LongAdder();
 
     private Optional<ProcessCpu.Times> atFirstWorker = Optional.empty();
     private double clientAtRegistered = -1;
@@ -86,7 +89,27 @@ final class CpuLedger {
         double client = clientSeconds();
         List<ProcessCpu.ThreadTimes> threads = ProcessCpu.threads();
         return new Report(client, clientAtRegistered, other, workers, workersStarted, tasksMeasured,
-                appSeconds, workerStartSeconds, checkpointSeconds, threads.isEmpty() ? null : byRole(threads, client));
+                appSeconds, workerStartSeconds, checkpointSeconds,
+                threads.isEmpty() ? null : byRole(threads, client, endedEngineSeconds()));
+    }
+
+    /** CPU seconds of the engine threads that have ended so far in this process. */
+    static double endedEngineSeconds() {
+        return ENDED_ENGINE_NANOS.sum() / 1e9;
+    }
+
+    /** Wraps an engine thread's work so that the thread's CPU is counted as the engine's when it ends. */
+    static Runnable countedWhenEnded(Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } finally {
+                long nanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                if (nanos > 0) {
+                    ENDED_ENGINE_NANOS.add(nanos);
+                }
+            }
+        };
     }
 
     /**
@@ -95,11 +118,14 @@ final class CpuLedger {
      * the host benchmark), {@code httpClient} (the JDK HTTP client's selector and workers), {@code jitCompilers}
      * (HotSpot's C1 and C2), {@code garbageCollector}, {@code main} (the launcher's threads: JVM start, command
      * line, start-up), {@code otherOwn} (other threads of ours: idle policy, shutdown), {@code otherJvm}, and
-     * {@code ended}: threads no longer alive (the process's seconds less the live threads'; an HTTP client worker
-     * idle for a minute ends). Thread times are read a moment after the process's, so the parts may add up to a
-     * few hundredths more than it; {@code ended} is then 0.
+     * {@code ended}: other threads no longer alive (the process's seconds less the live threads' and
+     * {@code endedEngineSeconds}; an HTTP client worker idle for a minute ends). Thread times are read a moment after
+     * the process's, so the parts may add up to a few hundredths more than it; {@code ended} is then 0.
+     *
+     * @param endedEngineSeconds CPU of engine threads that have ended, which they counted themselves
      */
-    static Map<String, Double> byRole(List<ProcessCpu.ThreadTimes> threads, double processSeconds) {
+    static Map<String, Double> byRole(List<ProcessCpu.ThreadTimes> threads, double processSeconds,
+                                      double endedEngineSeconds) {
         Map<String, Double> roles = new LinkedHashMap<>();
         for (String role : List.of("engine", "httpClient", "jitCompilers", "garbageCollector", "main", "otherOwn",
                 "otherJvm", "ended")) {
@@ -110,7 +136,8 @@ final class CpuLedger {
             roles.merge(role(t.name()), t.seconds(), Double::sum);
             live += t.seconds();
         }
-        roles.put("ended", Math.max(0, processSeconds - live));
+        roles.merge("engine", endedEngineSeconds, Double::sum);
+        roles.put("ended", Math.max(0, processSeconds - live - endedEngineSeconds));
         return roles;
     }
 

@@ -28,7 +28,7 @@ final class EngineLoop {
         loop = new ScheduledThreadPoolExecutor(1, r -> thread(r, "engine"));
         loop.setRemoveOnCancelPolicy(true);
         io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> thread(r, "engine-io"));
+                r -> thread(CpuLedger.countedWhenEnded(r), "engine-io"));
         io.allowCoreThreadTimeOut(true);
     }
 

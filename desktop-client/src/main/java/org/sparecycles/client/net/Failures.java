@@ -1,6 +1,7 @@
 package org.sparecycles.client.net;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -20,6 +21,10 @@ public final class Failures {
             }
             if (c instanceof HttpTimeoutException) {
                 return "request timed out";
+            }
+            if (c instanceof SocketTimeoutException) { // HttpURLConnection's (downloads)
+                String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                return m.contains("connect") ? "connection timed out" : "request timed out";
             }
             if (c instanceof ConnectException) {
                 return "connection refused";

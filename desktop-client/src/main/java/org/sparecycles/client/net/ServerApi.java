@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,14 +32,17 @@ import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.protocol.UploadReceipt;
 
 /**
- * Typed calls to one project server's API v1 (see {@code docs/protocol.md}), over {@link HttpClient}. Each method
- * blocks; call it off the engine thread. Error statuses throw {@link ApiException} with the server's
- * {@code ApiError}; transport failures throw {@link IOException}. Thread-safe.
+ * Typed calls to one project server's API v1 (see {@code docs/protocol.md}), over {@link HttpClient}; downloads over
+ * {@link HttpURLConnection} (see {@link #download}). Each method blocks; call it off the engine thread. Error
+ * statuses throw {@link ApiException} with the server's {@code ApiError}; transport failures throw
+ * {@link IOException}. Thread-safe.
  */
 public final class ServerApi {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(10);
+    /** A download fails when the server sends nothing for this long (between two reads, not for the whole file). */
+    private static final Duration DOWNLOAD_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_ERROR_BODY = 16 * 1024;
 
     private final URI server;
@@ -136,29 +140,44 @@ public final class ServerApi {
     }
 
     /**
-     * Downloads {@code GET {server}{url}} into {@code target}, reading at most {@code maxBytes + 1} bytes so an
-     * oversized answer is noticed without filling the disk. The SHA-256 is computed on the way, so the caller
-     * checks the file without reading it again.
+     * Downloads {@code GET {server}{url}} into {@code target}, reading at most about {@code maxBytes} bytes (a buffer
+     * more) so an oversized answer is noticed without filling the disk. The SHA-256 is computed on the way, so the
+     * caller checks the file without reading it again.
+     *
+     * <p>Unlike the other calls this one goes through the JDK's {@link HttpURLConnection}: its blocking reads land in
+     * this method's buffer directly, where the {@link HttpClient} hands each piece of a body from its selector
+     * thread through a queue. For the sample workload's inputs (600 KB each) that took about three times the CPU
+     * per byte, and downloads are most of the bytes a volunteer moves (docs/benchmarks.md, "Whole-system
+     * efficiency"). The connection is kept alive for the next download when the body is read to its end.
      */
     public Download download(String url, Path target, long maxBytes) throws IOException, ApiException {
-        HttpRequest request = request(url, TRANSFER_TIMEOUT).GET().build();
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw ApiException.fromResponse(response.statusCode(), in.readNBytes(MAX_ERROR_BODY),
-                        response.headers().firstValue("Retry-After"), java.time.Instant.now());
+        HttpURLConnection connection = (HttpURLConnection) resolve(url).toURL().openConnection();
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        connection.setReadTimeout((int) DOWNLOAD_READ_TIMEOUT.toMillis());
+        connection.setRequestProperty("Accept", "application/json"); // the server's errors are JSON
+        String token = authenticator;
+        if (token != null) {
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+        }
+        int status = connection.getResponseCode();
+        if (status != 200) {
+            byte[] body;
+            try (InputStream error = connection.getErrorStream()) {
+                body = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_BODY);
             }
-            java.security.MessageDigest digest = org.sparecycles.workunits.hash.Sha256.newDigest();
-            try (OutputStream out = Files.newOutputStream(target)) {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                for (int n; (n = in.read(buffer)) > 0 && total <= maxBytes; ) {
-                    out.write(buffer, 0, n);
-                    digest.update(buffer, 0, n);
-                    total += n;
-                }
-                return new Download(total, java.util.HexFormat.of().formatHex(digest.digest()));
+            throw ApiException.fromResponse(status, body,
+                    java.util.Optional.ofNullable(connection.getHeaderField("Retry-After")), java.time.Instant.now());
+        }
+        java.security.MessageDigest digest = org.sparecycles.workunits.hash.Sha256.newDigest();
+        try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; total <= maxBytes && (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                digest.update(buffer, 0, n);
+                total += n;
             }
+            return new Download(total, java.util.HexFormat.of().formatHex(digest.digest()));
         }
     }
 

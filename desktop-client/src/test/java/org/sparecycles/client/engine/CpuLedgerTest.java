@@ -1,6 +1,7 @@
 package org.sparecycles.client.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -18,24 +19,42 @@ class CpuLedgerTest {
             new ThreadTimes("HttpClient-1-Wo", 0.61), new ThreadTimes("Reference Handl", 0.01));
 
     @Test
-    void splitsTheProcessByThreadRoleAndCountsEndedThreadsAsTheRest() {
-        Map<String, Double> roles = CpuLedger.byRole(CLIENT, 23.0);
+    void splitsTheProcessByThreadRoleCountingEndedEngineThreadsAsTheEngine() {
+        Map<String, Double> roles = CpuLedger.byRole(CLIENT, 23.0, 0.4);
 
         assertEquals(List.of("engine", "httpClient", "jitCompilers", "garbageCollector", "main", "otherOwn",
                 "otherJvm", "ended"), List.copyOf(roles.keySet()));
-        assertEquals(7.86, roles.get("engine"), 1e-9);
+        assertEquals(7.86 + 0.4, roles.get("engine"), 1e-9);
         assertEquals(3.03, roles.get("httpClient"), 1e-9);
         assertEquals(8.75, roles.get("jitCompilers"), 1e-9);
         assertEquals(0.39, roles.get("garbageCollector"), 1e-9);
         assertEquals(1.33, roles.get("main"), 1e-9);
         assertEquals(0.12, roles.get("otherOwn"), 1e-9);
         assertEquals(0.09, roles.get("otherJvm"), 1e-9);
-        assertEquals(23.0 - 21.57, roles.get("ended"), 1e-9);
+        assertEquals(23.0 - 21.57 - 0.4, roles.get("ended"), 1e-9);
         assertEquals(23.0, roles.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
     }
 
     @Test
     void threadTimesReadAfterTheProcessTimeLeaveNothingEnded() {
-        assertEquals(0.0, CpuLedger.byRole(CLIENT, 21.5).get("ended"));
+        assertEquals(0.0, CpuLedger.byRole(CLIENT, 21.5, 0).get("ended"));
+    }
+
+    @Test
+    void anEngineThreadThatEndsCountsItsOwnCpu() throws InterruptedException {
+        double before = CpuLedger.endedEngineSeconds();
+        Thread t = new Thread(CpuLedger.countedWhenEnded(() -> {
+            long end = System.nanoTime() + 50_000_000L;
+            long x = 0;
+            while (System.nanoTime() < end) {
+                x += Long.numberOfTrailingZeros(x + 1);
+            }
+            assertTrue(x > 0);
+        }));
+        t.start();
+        t.join();
+
+        assertTrue(CpuLedger.endedEngineSeconds() - before >= 0.01, () -> "counted "
+                + (CpuLedger.endedEngineSeconds() - before) + " s for a thread that ran 50 ms");
     }
 }

@@ -51,7 +51,17 @@ class ServerApiTest {
             seen.put("authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             respond(ex, 200, "{\"assignments\":[],\"acknowledged\":[4],\"requestDelaySeconds\":30}");
         });
+        server.createContext("/api/v1/files/big", ex -> {
+            ex.sendResponseHeaders(200, 1 << 20);
+            try (var out = ex.getResponseBody()) {
+                out.write(new byte[1 << 20]);
+            } catch (IOException e) {
+                // the client stopped reading
+            }
+        });
         server.createContext("/api/v1/files/", ex -> {
+            seen.put("download-authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            seen.merge("download-ports", " " + ex.getRemoteAddress().getPort(), String::concat);
             byte[] body = "file-bytes".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
@@ -135,6 +145,48 @@ class ServerApiTest {
         assertEquals(10, got.size());
         assertArrayEquals("file-bytes".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
         assertEquals(org.sparecycles.workunits.hash.Sha256.hex(target), got.sha256());
+    }
+
+    @Test
+    void downloadsCarryTheBearerTokenOverOneKeptConnection() throws Exception {
+        api.authenticate("tok-7");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(10, api.download("/api/v1/files/" + "d".repeat(64), tmp.resolve("f" + i), 100).size());
+        }
+
+        assertEquals("Bearer tok-7", seen.get("download-authorization"));
+        assertEquals(1, java.util.Arrays.stream(seen.get("download-ports").trim().split(" ")).distinct().count(),
+                "client ports of the three downloads:" + seen.get("download-ports"));
+    }
+
+    @Test
+    void anOversizedDownloadStopsSoonAfterTheLimit() throws Exception {
+        ServerApi.Download got = api.download("/api/v1/files/big", tmp.resolve("big"), 1000);
+
+        assertTrue(got.size() > 1000 && got.size() <= 1000 + 64 * 1024, "read " + got.size() + " bytes");
+        assertEquals(got.size(), Files.size(tmp.resolve("big")));
+    }
+
+    @Test
+    void aDownloadFromNowhereIsRefusedPlainlyAndRetryable() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ServerApi nowhere = new ServerApi(URI.create("http://127.0.0.1:" + port));
+
+        IOException e = assertThrows(IOException.class,
+                () -> nowhere.download("/api/v1/files/" + "e".repeat(64), tmp.resolve("x"), 100));
+
+        assertEquals("connection refused", Failures.describe(e));
+        assertTrue(Failures.isRetryable(e));
+    }
+
+    @Test
+    void socketTimeoutsAreNamedAsTheOtherTimeouts() {
+        assertEquals("connection timed out", Failures.describe(new java.net.SocketTimeoutException("Connect timed out")));
+        assertEquals("request timed out", Failures.describe(new java.io.IOException("download failed",
+                new java.net.SocketTimeoutException("Read timed out"))));
     }
 
     @Test

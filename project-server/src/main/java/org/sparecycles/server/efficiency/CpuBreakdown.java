@@ -29,12 +29,12 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
 
     private static Map<String, String> roles() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("engine", "engine and transfer threads (scheduling, downloads and hashing, uploads, state)");
+        m.put("engine", "engine (requests, downloads and hashing, uploads)");
         m.put("httpClient", "JDK HTTP client threads (socket I/O)");
         m.put("jitCompilers", "JIT compiler threads (C1, C2)");
         m.put("garbageCollector", "garbage collector threads");
         m.put("main", "launcher threads (JVM start, command line)");
-        m.put("otherOwn", "other threads of the client (idle policy)");
+        m.put("otherOwn", "other client threads (idle policy)");
         m.put("otherJvm", "other JVM threads");
         m.put("ended", "threads that had ended");
         return m;

@@ -1,0 +1,103 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * CPU of this process per byte downloaded, as the client downloads inputs (written to a file, SHA-256 on the way),
+ * with java.net.http's HttpClient and with HttpURLConnection, in turns, from the JDK's HttpServer (keep-alive) in
+ * the same process; the server's threads' CPU is left out. docs/benchmarks.md, "Whole-system efficiency".
+ *
+ * <pre>java desktop-client/bench/DownloadCpu.java [downloads per round, default 1000] [bytes, default 620000]</pre>
+ */
+public class DownloadCpu {
+    public static void main(String[] args) throws Exception {
+        int downloads = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 620_000;
+        HttpServer server = serve(size);
+        URI file = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file");
+        Path target = Files.createTempFile("download-cpu", ".bin");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            for (int round = 0; round < 3; round++) {
+                for (String way : new String[] {"java.net.http", "HttpURLConnection"}) {
+                    long cpu0 = clientCpu();
+                    long bytes = 0;
+                    for (int i = 0; i < downloads; i++) {
+                        InputStream body = way.equals("java.net.http")
+                                ? client.send(HttpRequest.newBuilder(file).build(),
+                                        HttpResponse.BodyHandlers.ofInputStream()).body()
+                                : file.toURL().openConnection().getInputStream();
+                        bytes += save(body, target);
+                    }
+                    System.out.printf("round %d %-18s %6.2f ns of CPU per byte (%d downloads of %d bytes)%n", round,
+                            way, (clientCpu() - cpu0) / (double) bytes, downloads, size);
+                }
+            }
+        } finally {
+            server.stop(0);
+            Files.delete(target);
+        }
+        System.exit(0);
+    }
+
+    private static long save(InputStream body, Path target) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(target)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                digest.update(buffer, 0, n);
+                total += n;
+            }
+        }
+        digest.digest();
+        return total;
+    }
+
+    /** The process's CPU less the server's threads' (named {@code bench-server}, and the JDK's dispatcher). */
+    private static long clientCpu() {
+        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long server = 0;
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && (t.getThreadName().startsWith("bench-server")
+                    || t.getThreadName().startsWith("HTTP-Dispatcher"))) {
+                server += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return process - server;
+    }
+
+    private static HttpServer serve(int size) throws Exception {
+        byte[] content = new byte[size];
+        new Random(1).nextBytes(content);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.createContext("/file", exchange -> {
+            exchange.sendResponseHeaders(200, content.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(content);
+            }
+        });
+        AtomicInteger n = new AtomicInteger();
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> new Thread(r, "bench-server-" + n.incrementAndGet())));
+        server.start();
+        return server;
+    }
+}
