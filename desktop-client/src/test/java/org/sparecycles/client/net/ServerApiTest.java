@@ -168,21 +168,6 @@ class ServerApiTest {
     }
 
     @Test
-    void aDownloadFromNowhereIsRefusedPlainlyAndRetryable() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        ServerApi nowhere = new ServerApi(URI.create("http://127.0.0.1:" + port));
-
-        IOException e = assertThrows(IOException.class,
-                () -> nowhere.download("/api/v1/files/" + "e".repeat(64), tmp.resolve("x"), 100));
-
-        assertEquals("connection refused", Failures.describe(e));
-        assertTrue(Failures.isRetryable(e));
-    }
-
-    @Test
     void socketTimeoutsAreNamedAsTheOtherTimeouts() {
         assertEquals("connection timed out", Failures.describe(new java.net.SocketTimeoutException("Connect timed out")));
         assertEquals("request timed out", Failures.describe(new java.io.IOException("download failed",
@@ -202,18 +187,22 @@ class ServerApiTest {
     }
 
     @Test
-    void refusedConnectionIsDescribedPlainlyAndRetryable() throws IOException {
+    void refusedConnectionIsDescribedPlainlyAndRetryableForCallsAndDownloads() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         ServerApi nowhere = new ServerApi(URI.create("http://127.0.0.1:" + port));
 
-        IOException e = assertThrows(IOException.class,
+        IOException call = assertThrows(IOException.class,
                 () -> nowhere.schedulerRequest(new SchedulerRequest(1, List.of(), 0, List.of())));
+        IOException download = assertThrows(IOException.class, // over HttpURLConnection, not java.net.http
+                () -> nowhere.download("/api/v1/files/" + "e".repeat(64), tmp.resolve("x"), 100));
 
-        assertEquals("connection refused", Failures.describe(e));
-        assertTrue(Failures.isRetryable(e));
+        for (IOException e : List.of(call, download)) {
+            assertEquals("connection refused", Failures.describe(e));
+            assertTrue(Failures.isRetryable(e));
+        }
     }
 
     @Test
