@@ -114,7 +114,7 @@ final class CpuLedger {
 
     /**
      * A process's CPU seconds by what its threads do, from the names Linux keeps (15 characters): {@code engine}
-     * (the engine loop and its I/O thread: scheduler requests, downloads with their hashing, uploads, state saving,
+     * (the engine loop and its I/O threads: scheduler requests, downloads with their hashing, uploads, state saving,
      * the host benchmark), {@code httpClient} (the JDK HTTP client's selector and workers), {@code jitCompilers}
      * (HotSpot's C1 and C2), {@code garbageCollector}, {@code main} (the launcher's threads: JVM start, command
      * line, start-up), {@code otherOwn} (other threads of ours: idle policy, shutdown), {@code otherJvm}, and
