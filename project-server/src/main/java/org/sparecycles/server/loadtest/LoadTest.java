@@ -58,7 +58,7 @@ final class LoadTest {
                   long errors, List<String> errorSamples, Histogram schedulerLatency, long workUnitsDone,
                   long validResults, long invalidResults, long inconclusiveResults, long errorResults,
                   long noReplyResults, double processCpuSeconds, long databaseWrites, long durableWaits,
-                  long bytesWritten) {
+                  long databaseWriteNanos, long bytesWritten) {
         double resultsPerSecond() {
             return completed / seconds;
         }
@@ -143,6 +143,7 @@ final class LoadTest {
         AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() <= 0);
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads() + 1);
         List<Future<?>> running = new ArrayList<>();
+        long origin = System.nanoTime(); // the threads' schedules under --rate, offset from each other
         for (int t = 0; t < settings.threads(); t++) {
             int thread = t;
             Histogram histogram = new Histogram(60_000_000L, 3);
@@ -151,7 +152,7 @@ final class LoadTest {
             for (int i = thread; i < hosts.size(); i += settings.threads()) {
                 mine.add(hosts.get(i));
             }
-            running.add(pool.submit(() -> hostLoop(mine, histogram, measuring, stop)));
+            running.add(pool.submit(() -> hostLoop(mine, thread, origin, histogram, measuring, stop)));
         }
         running.add(pool.submit(() -> {
             feed(server, researcher, project, stop);
@@ -202,7 +203,8 @@ final class LoadTest {
             return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
                     requests.sum() - startRequests, errors.sum() - startErrors, List.copyOf(errorSamples), all,
                     states[0], states[1], states[2], states[3], states[4], states[5], cpu,
-                    commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(), bytes);
+                    commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(),
+                    commits.writeNanos() - startCommits.writeNanos(), bytes);
         }
     }
 
@@ -220,13 +222,13 @@ final class LoadTest {
         return -1;
     }
 
-    private Void hostLoop(List<SimulatedHost> hosts, Histogram latency, AtomicBoolean measuring,
-                          AtomicBoolean stop) {
+    private Void hostLoop(List<SimulatedHost> hosts, int thread, long origin, Histogram latency,
+                          AtomicBoolean measuring, AtomicBoolean stop) {
         double estimate = 1e-9;
         // with --rate, this thread's share of it: requests start on a schedule and latency counts from the planned
         // start, so a server falling behind shows in the figures instead of slowing the load (coordinated omission)
-        long interval = settings.rate() > 0 ? (long) (settings.threads() * 1e9 / settings.rate()) : 0;
-        long planned = System.nanoTime();
+        Pacing pacing = settings.rate() > 0 ? new Pacing(settings.threads(), settings.rate()) : null;
+        long sent = 0;
         while (!stop.get()) {
             for (SimulatedHost host : hosts) {
                 if (stop.get()) {
@@ -234,8 +236,8 @@ final class LoadTest {
                 }
                 try {
                     long t = System.nanoTime();
-                    if (interval > 0) {
-                        planned += interval;
+                    if (pacing != null) {
+                        long planned = pacing.start(origin, thread, sent++);
                         if (planned > t) {
                             java.util.concurrent.locks.LockSupport.parkNanos(planned - t);
                         }

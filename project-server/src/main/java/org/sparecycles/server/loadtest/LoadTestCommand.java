@@ -129,8 +129,10 @@ public final class LoadTestCommand implements Callable<Integer> {
                         r.bytesWritten() / r.seconds() / 1e6, r.bytesWritten() / 1e3 / r.completed());
             }
             if (r.databaseWrites() > 0) {
-                out.printf(Locale.ROOT, "group commit: %.0f database writes/s, %.1f waits for durability per write%n",
-                        r.databaseWrites() / r.seconds(), (double) r.durableWaits() / r.databaseWrites());
+                out.printf(Locale.ROOT, "group commit: %.0f database writes/s, %.1f waits for durability per write,"
+                                + " %.1f ms per write (%.0f%% of the time writing)%n",
+                        r.databaseWrites() / r.seconds(), (double) r.durableWaits() / r.databaseWrites(),
+                        r.databaseWriteNanos() / 1e6 / r.databaseWrites(), r.databaseWriteNanos() / 1e7 / r.seconds());
             }
             out.printf(Locale.ROOT, "scheduler latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     r.schedulerLatency().getValueAtPercentile(50) / 1000.0,

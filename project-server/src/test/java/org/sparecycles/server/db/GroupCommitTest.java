@@ -77,6 +77,7 @@ class GroupCommitTest {
             GroupCommit.Counts after = db.groupCommit().counts();
             assertEquals(800, after.waits() - before.waits());
             assertTrue(after.writes() - before.writes() < 800, "some writes served several transactions: " + after);
+            assertTrue(after.writeNanos() > before.writeNanos(), "the time spent writing is counted: " + after);
             assertEquals(800, jdbc.queryLong("SELECT COUNT(*) FROM shared_probe"));
         }
     }

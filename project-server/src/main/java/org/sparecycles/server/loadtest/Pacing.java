@@ -1,0 +1,30 @@
+package org.sparecycles.server.loadtest;
+
+/**
+ * When the load generator's threads start their scheduler requests under {@code --rate}: each thread keeps its own
+ * schedule of one request every {@code threads / rate} seconds, and the threads' schedules are offset from each other
+ * by {@code 1 / rate}, so that together they start a request every {@code 1 / rate} seconds. (Until 2026-12-03 every
+ * thread's schedule began at the same moment, so all threads' requests came at once, 16 every 16 intervals: bursts
+ * that queued at the server and inflated the latency measured at a fixed rate.)
+ *
+ * @param threads load-generating threads, at least 1
+ * @param rate    scheduler requests per second over all threads, above 0
+ */
+record Pacing(int threads, double rate) {
+    Pacing {
+        if (threads < 1 || !(rate > 0)) {
+            throw new IllegalArgumentException("pacing needs at least one thread and a rate above 0: " + threads
+                    + " threads, rate " + rate);
+        }
+    }
+
+    /** Nanoseconds between two requests of one thread. */
+    long interval() {
+        return Math.round(threads * 1e9 / rate);
+    }
+
+    /** The planned start (in {@link System#nanoTime()} terms) of the thread's {@code n}-th request, from 0. */
+    long start(long origin, int thread, long n) {
+        return origin + Math.round(thread * 1e9 / rate) + n * interval();
+    }
+}

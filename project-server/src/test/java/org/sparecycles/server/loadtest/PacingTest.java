@@ -1,0 +1,44 @@
+package org.sparecycles.server.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PacingTest {
+    @Test
+    void threadsTogetherStartARequestEveryOneOverTheRate() {
+        Pacing pacing = new Pacing(16, 50);
+        long origin = 1_000_000_000L;
+        List<Long> starts = new ArrayList<>();
+        for (int thread = 0; thread < 16; thread++) {
+            for (long n = 0; n < 10; n++) {
+                starts.add(pacing.start(origin, thread, n));
+            }
+        }
+        starts.sort(null);
+        assertEquals(origin, starts.get(0));
+        for (int i = 1; i < starts.size(); i++) {
+            long gap = starts.get(i) - starts.get(i - 1);
+            assertTrue(Math.abs(gap - 20_000_000L) <= 1, "request " + i + " starts " + gap + " ns after the one before");
+        }
+    }
+
+    @Test
+    void eachThreadKeepsItsShareOfTheRate() {
+        Pacing pacing = new Pacing(4, 100);
+        assertEquals(40_000_000L, pacing.interval());
+        assertEquals(pacing.interval(), pacing.start(0, 3, 8) - pacing.start(0, 3, 7));
+        assertEquals(30_000_000L, pacing.start(0, 3, 0));
+    }
+
+    @Test
+    void refusesNoThreadsOrNoRate() {
+        assertThrows(IllegalArgumentException.class, () -> new Pacing(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Pacing(4, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Pacing(4, Double.NaN));
+    }
+}
