@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,10 +58,10 @@ final class LoadTest {
 
     /** The figures of one run. */
     record Report(double seconds, long completed, long dispatched, long reported, long schedulerRequests,
-                  long errors, List<String> errorSamples, Histogram schedulerLatency, long workUnitsDone,
-                  long validResults, long invalidResults, long inconclusiveResults, long errorResults,
-                  long noReplyResults, double processCpuSeconds, long databaseWrites, long durableWaits,
-                  long databaseWriteNanos, long bytesWritten) {
+                  long worklessRequests, long errors, List<String> errorSamples, Histogram schedulerLatency,
+                  long workUnitsDone, long validResults, long invalidResults, long inconclusiveResults,
+                  long errorResults, long noReplyResults, double processCpuSeconds, long databaseWrites,
+                  long durableWaits, long databaseWriteNanos, long bytesWritten) {
         double resultsPerSecond() {
             return completed / seconds;
         }
@@ -78,9 +81,14 @@ final class LoadTest {
 
     private final Settings settings;
     private final PrintStream console;
+    static final double AUTO_WARMUP_MIN_SECONDS = 30;
+    static final double AUTO_WARMUP_MAX_SECONDS = 180;
+
     private final LongAdder dispatched = new LongAdder();
     private final LongAdder reported = new LongAdder();
     private final LongAdder requests = new LongAdder();
+    /** Scheduler requests that asked for work and got none. */
+    private final LongAdder workless = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final List<String> errorSamples = new ArrayList<>();
     private final AtomicLong fileCounter = new AtomicLong();
@@ -124,9 +132,12 @@ final class LoadTest {
                             : "replication 2, quorum 2", settings.hosts());
             submitWork(server, researcher, project, settings.workUnits());
             List<SimulatedHost> hosts = createHosts(servers);
-            console.printf("set up in %.1f s; running %.0f s (%.0f s warm-up not counted) with %d threads on %d"
-                            + " node(s)%n", (System.nanoTime() - t0) / 1e9,
-                    settings.durationSeconds() + settings.warmupSeconds(), settings.warmupSeconds(), settings.threads(),
+            String warmup = settings.warmupSeconds() < 0
+                    ? String.format(Locale.ROOT, "after a warm-up until the JIT compilers settle (%.0f to %.0f s)",
+                    AUTO_WARMUP_MIN_SECONDS, AUTO_WARMUP_MAX_SECONDS)
+                    : String.format(Locale.ROOT, "after %.0f s of warm-up", settings.warmupSeconds());
+            console.printf("set up in %.1f s; measuring %.0f s %s, with %d threads on %d node(s)%n",
+                    (System.nanoTime() - t0) / 1e9, settings.durationSeconds(), warmup, settings.threads(),
                     servers.size());
             return drive(server, researcher, project, hosts);
         } finally {
@@ -140,7 +151,7 @@ final class LoadTest {
             throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Map<Integer, Histogram> latencies = new ConcurrentHashMap<>();
-        AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() <= 0);
+        AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() == 0);
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads() + 1);
         List<Future<?>> running = new ArrayList<>();
         long origin = System.nanoTime(); // the threads' schedules under --rate, offset from each other
@@ -158,11 +169,8 @@ final class LoadTest {
             feed(server, researcher, project, stop);
             return null;
         }));
-        long warmupEnd = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
         Progress progress = new Progress(server.dataSource());
-        while (System.nanoTime() < warmupEnd) {
-            progress.tick(console, "warm-up", warmupEnd);
-        }
+        warmUp(progress);
         latencies.values().forEach(h -> {
             synchronized (h) {
                 h.reset();
@@ -173,6 +181,7 @@ final class LoadTest {
         long startDispatched = dispatched.sum();
         long startReported = reported.sum();
         long startRequests = requests.sum();
+        long startWorkless = workless.sum();
         long startErrors = errors.sum();
         double startCpu = CommandSupport.processCpuSeconds();
         GroupCommit.Counts startCommits = server.groupCommits();
@@ -201,10 +210,41 @@ final class LoadTest {
         long[] states = resultStates(server.dataSource());
         synchronized (errorSamples) {
             return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
-                    requests.sum() - startRequests, errors.sum() - startErrors, List.copyOf(errorSamples), all,
+                    requests.sum() - startRequests, workless.sum() - startWorkless, errors.sum() - startErrors,
+                    List.copyOf(errorSamples), all,
                     states[0], states[1], states[2], states[3], states[4], states[5], cpu,
                     commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(),
                     commits.writeNanos() - startCommits.writeNanos(), bytes);
+        }
+    }
+
+    /**
+     * Runs the load without measuring: for the seconds asked, or (when negative) until the JIT compilers spent less
+     * than a tenth of a core over the last 10 s, at least {@link #AUTO_WARMUP_MIN_SECONDS} and at most
+     * {@link #AUTO_WARMUP_MAX_SECONDS} (docs/benchmarks.md, "The JIT compilers in the first minutes").
+     */
+    private void warmUp(Progress progress) throws Exception {
+        long start = System.nanoTime();
+        boolean auto = settings.warmupSeconds() < 0;
+        double limit = auto ? AUTO_WARMUP_MAX_SECONDS : settings.warmupSeconds();
+        long end = start + (long) (limit * 1e9);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        JitSettling settling = new JitSettling(10_000_000_000L, 0.10);
+        while (System.nanoTime() < end) {
+            progress.tick(console, "warm-up", end);
+            if (auto && jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                long now = System.nanoTime();
+                settling.sample(now, jit.getTotalCompilationTime());
+                if (now - start >= AUTO_WARMUP_MIN_SECONDS * 1e9 && settling.settled()) {
+                    console.printf(Locale.ROOT, "warm-up ended after %.0f s: the JIT compilers used %.0f%% of a core"
+                            + " over the last 10 s%n", (now - start) / 1e9, 100 * settling.recentShare());
+                    return;
+                }
+            }
+        }
+        if (auto) {
+            console.printf(Locale.ROOT, "warm-up ended after %.0f s without the JIT compilers settling (%.0f%% of a"
+                    + " core over the last 10 s)%n", (System.nanoTime() - start) / 1e9, 100 * settling.recentShare());
         }
     }
 
@@ -254,6 +294,9 @@ final class LoadTest {
                     requests.increment();
                     reported.add(reports.size());
                     dispatched.add(reply.assignments().size());
+                    if (request.workSeconds() > 0 && reply.assignments().isEmpty()) {
+                        workless.increment();
+                    }
                     for (Assignment a : reply.assignments()) {
                         estimate = Math.max(1e-9, a.estimatedSeconds());
                         answer(host, a);

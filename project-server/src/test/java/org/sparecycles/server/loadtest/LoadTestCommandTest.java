@@ -59,7 +59,15 @@ class LoadTestCommandTest {
         assertTrue(count(whole, 3) + count(whole, 4) > 0, "wrong answers were caught (invalid or inconclusive so far): "
                 + whole.group());
         assertTrue(count(whole, 5) > 0, "failed results were counted: " + whole.group());
+        Matcher perRequest = PER_REQUEST.matcher(out);
+        assertTrue(perRequest.find(), out);
+        double dispatchedPerRequest = Double.parseDouble(perRequest.group(1));
+        assertTrue(dispatchedPerRequest > 0 && dispatchedPerRequest <= 8, perRequest.group());
     }
+
+    private static final Pattern PER_REQUEST = Pattern.compile(
+            "results per scheduler request: (\\d+\\.\\d\\d) dispatched; [\\d,]+ requests \\([\\d.]+%\\) asked for work"
+                    + " and got none");
 
     private static final Pattern MEASURED = Pattern.compile("measured ([\\d.]+) s: .* ([\\d,]+) scheduler requests");
 
