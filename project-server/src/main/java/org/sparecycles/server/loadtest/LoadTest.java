@@ -54,6 +54,10 @@ final class LoadTest {
                     int workUnits, int batchSize, int resultsPerRequest, long deadlineSeconds, LoadShares shares,
                     String dbUrl, int nodes, int historyWorkUnits, int historyHosts, double rate,
                     boolean adaptiveReplication) {
+        /** True when {@code warmupSeconds} is {@link #AUTO_WARMUP}: warm up until the JIT compilers settle. */
+        boolean warmsUpUntilJitSettles() {
+            return warmupSeconds == AUTO_WARMUP;
+        }
     }
 
     /** The figures of one run. */
@@ -81,6 +85,8 @@ final class LoadTest {
 
     private final Settings settings;
     private final PrintStream console;
+    /** The warm-up that lasts until the JIT compilers settle, as {@link Settings#warmupSeconds}. */
+    static final double AUTO_WARMUP = -1;
     static final double AUTO_WARMUP_MIN_SECONDS = 30;
     static final double AUTO_WARMUP_MAX_SECONDS = 180;
 
@@ -132,7 +138,7 @@ final class LoadTest {
                             : "replication 2, quorum 2", settings.hosts());
             submitWork(server, researcher, project, settings.workUnits());
             List<SimulatedHost> hosts = createHosts(servers);
-            String warmup = settings.warmupSeconds() < 0
+            String warmup = settings.warmsUpUntilJitSettles()
                     ? String.format(Locale.ROOT, "after a warm-up until the JIT compilers settle (%.0f to %.0f s)",
                     AUTO_WARMUP_MIN_SECONDS, AUTO_WARMUP_MAX_SECONDS)
                     : String.format(Locale.ROOT, "after %.0f s of warm-up", settings.warmupSeconds());
@@ -225,7 +231,7 @@ final class LoadTest {
      */
     private void warmUp(Progress progress) throws Exception {
         long start = System.nanoTime();
-        boolean auto = settings.warmupSeconds() < 0;
+        boolean auto = settings.warmsUpUntilJitSettles();
         double limit = auto ? AUTO_WARMUP_MAX_SECONDS : settings.warmupSeconds();
         long end = start + (long) (limit * 1e9);
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -243,8 +249,11 @@ final class LoadTest {
             }
         }
         if (auto) {
-            console.printf(Locale.ROOT, "warm-up ended after %.0f s without the JIT compilers settling (%.0f%% of a"
-                    + " core over the last 10 s)%n", (System.nanoTime() - start) / 1e9, 100 * settling.recentShare());
+            double share = settling.recentShare();
+            console.printf(Locale.ROOT, "warm-up ended after %.0f s without the JIT compilers settling (%s)%n",
+                    (System.nanoTime() - start) / 1e9, Double.isNaN(share) ? "this JVM does not report its"
+                            + " compilation time" : String.format(Locale.ROOT, "%.0f%% of a core over the last 10 s",
+                            100 * share));
         }
     }
 

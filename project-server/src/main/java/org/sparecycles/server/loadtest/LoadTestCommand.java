@@ -20,7 +20,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "30", description = "seconds measured (default: ${DEFAULT-VALUE})")
     double duration;
 
-    @Option(names = "--warmup", defaultValue = "-1", description = "seconds run before measuring (default: until the"
+    @Option(names = "--warmup", defaultValue = "" + LoadTest.AUTO_WARMUP, description = "seconds run before measuring (default: until the"
             + " JIT compilers have settled, 30 to 180 s)")
     double warmup;
 
@@ -45,8 +45,10 @@ public final class LoadTestCommand implements Callable<Integer> {
      * on 20,000 work units, two thirds of the scheduler requests got no work at the end).
      */
     private static final int SUPPLIED_WORK_UNITS_PER_SECOND = 500;
+    /** {@code --work-units} not given: as many as {@link #SUPPLIED_WORK_UNITS_PER_SECOND} make for the run. */
+    private static final int SIZED_FOR_THE_RUN = -1;
 
-    @Option(names = "--work-units", defaultValue = "-1", description = "work units submitted before the run; more"
+    @Option(names = "--work-units", defaultValue = "" + SIZED_FOR_THE_RUN, description = "work units submitted before the run; more"
             + " are added while it runs (default: 500 for each second of warm-up, at most 180, and measuring; at"
             + " least 20000)")
     int workUnits;
@@ -103,13 +105,15 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (workUnits == -1) {
-            double running = (warmup < 0 ? LoadTest.AUTO_WARMUP_MAX_SECONDS : warmup) + duration;
+        boolean autoWarmup = warmup == LoadTest.AUTO_WARMUP;
+        if (workUnits == SIZED_FOR_THE_RUN) {
+            double running = (autoWarmup ? LoadTest.AUTO_WARMUP_MAX_SECONDS : warmup) + duration;
             workUnits = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(20_000,
                     Math.ceil(running * SUPPLIED_WORK_UNITS_PER_SECOND)));
         }
-        if (hosts < 2 || threads < 1 || duration <= 0 || (warmup < 0 && warmup != -1) || workUnits < 1
-                || batchSize < 1 || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1 || (nodes > 1 && db == null)
+        if (hosts < 2 || threads < 1 || duration <= 0 || (warmup < 0 && !autoWarmup) || workUnits < 1
+                || batchSize < 1 || resultsPerRequest < 1 || deadlineSeconds < 1 || nodes < 1
+                || (nodes > 1 && db == null)
                 || historyWorkUnits < 0 || historyHosts < 0 || (historyWorkUnits > 0 && historyHosts < 1)
                 || !(rate >= 0) || Double.isInfinite(rate)) {
             System.err.println("loadtest: need --hosts >= 2, --threads >= 1, --duration > 0, --warmup >= 0 and"
