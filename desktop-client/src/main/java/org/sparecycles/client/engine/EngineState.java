@@ -30,7 +30,8 @@ final class EngineState {
     private final Path outputs;
 
     private ClientState state;
-    private EngineSettings settings;
+    /** Written on the engine thread, read from others too ({@link ClientEngine#settings()}). */
+    private volatile EngineSettings settings;
     private boolean stopping;
 
     EngineState(ClientConfig config, Clock clock, EventLog events, EngineLoop loop, StateStore store, Path outputs,

@@ -300,13 +300,12 @@ final class TaskRunner {
         if (t == null) {
             return;
         }
-        WorkerProcess w = workers.remove(id);
-        if (w != null) {
-            w.stop();
-        }
+        stopWorker(id); // also forgets a worker stopped in place, which would otherwise count as not computing
         clearSlot(t);
         progress.remove(id);
         memory.remove(id);
+        elapsed.remove(id);
+        suspendedByYou.remove(id);
         transfers.done(id);
         engine.deleteOutput(id);
         engine.update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));

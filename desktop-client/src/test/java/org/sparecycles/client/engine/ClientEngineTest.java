@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -208,6 +209,36 @@ class ClientEngineTest {
         Await.until(() -> server.requests.size() > requestsSoFar + 1, BOUND, () -> log(engine));
         assertTrue(server.reports().isEmpty(), server.reports()::toString);
         assertTrue(server.uploads.isEmpty());
+    }
+
+    @Test
+    void taskCancelledWhileStoppedInPlaceNoLongerCountsAgainstTheNextTask() throws Exception {
+        Assignment first = sampleAssignment(28, "blobs.png", "dotblot.png");
+        Assignment next = sampleAssignment(29, "blobs.png", "dotblot.png");
+        AtomicBoolean cancel = new AtomicBoolean();
+        AtomicInteger calls = new AtomicInteger();
+        server.scheduler(r -> {
+            boolean cancelNow = cancel.get() && r.inProgress().contains(28L);
+            return FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                    calls.incrementAndGet() == 1 ? List.of(first) : cancelNow ? List.of(next) : List.of(),
+                    cancelNow ? List.of(28L) : List.of()));
+        });
+        // asking for one task more keeps the client contacting the server, which is where cancellations come
+        ClientEngine engine = start(config().extraTasks(1).taskDelay(Duration.ofSeconds(30)).build());
+        Await.until(() -> logged(engine, "started result 28"), BOUND, () -> log(engine));
+
+        // held: the worker is stopped in place (SIGSTOP), then the server cancels its result
+        EngineSettings running = engine.settings();
+        engine.apply(new EngineSettings(running.maxRunning(), "computer in use", false, false, running.minBuffer(),
+                running.extraTasks(), running.projects()));
+        Await.until(() -> engine.snapshot().status().startsWith("suspended"), BOUND, () -> log(engine));
+        cancel.set(true);
+        Await.until(() -> logged(engine, "result 28 cancelled by the server"), BOUND, () -> log(engine));
+
+        engine.apply(running);
+        Await.until(() -> logged(engine, "started result 29"), BOUND, () -> log(engine));
+        Await.until(() -> engine.snapshot().status().equals("computing"), BOUND,
+                () -> engine.snapshot().status() + "\n" + log(engine));
     }
 
     @Test
