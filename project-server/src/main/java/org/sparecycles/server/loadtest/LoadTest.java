@@ -1,19 +1,10 @@
 package org.sparecycles.server.loadtest;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import javax.imageio.ImageIO;
-import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.sparecycles.server.cli.CommandSupport;
 import org.sparecycles.server.ProjectServer;
@@ -37,7 +25,6 @@ import org.sparecycles.server.db.GroupCommit;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.server.trust.TrustPolicy;
-import org.sparecycles.workunits.app.InputFile;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.ResultReport;
@@ -97,10 +84,6 @@ final class LoadTest {
     private final LongAdder workless = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final List<String> errorSamples = new ArrayList<>();
-    private final AtomicLong fileCounter = new AtomicLong();
-    /** Ids up to these belong to the preloaded history, which the figures leave out. */
-    private long historyResults;
-    private long historyWorkUnits;
 
     LoadTest(Settings settings, PrintStream console) {
         this.settings = settings;
@@ -128,16 +111,17 @@ final class LoadTest {
             if (settings.historyWorkUnits() > 0) {
                 History.preload(server.dataSource(), researcher, project, settings.historyWorkUnits(),
                         settings.historyHosts(), console);
-                historyResults = queryLong(server.dataSource(), "SELECT COALESCE(MAX(id), 0) FROM results");
-                historyWorkUnits = queryLong(server.dataSource(), "SELECT COALESCE(MAX(id), 0) FROM work_units");
             }
+            RunCounts counts = new RunCounts(server.dataSource()); // the history left out
+            WorkSupply work = new WorkSupply(server, researcher, project, settings.batchSize(),
+                    settings.deadlineSeconds());
             long t0 = System.nanoTime();
             console.printf("setting up: %d work units (%d results; %s), %d hosts...%n", settings.workUnits(),
                     settings.workUnits() * 2L, settings.adaptiveReplication()
                             ? "adaptive replication: trusted hosts' work units sent once"
                             : "replication 2, quorum 2", settings.hosts());
-            submitWork(server, researcher, project, settings.workUnits());
-            List<SimulatedHost> hosts = createHosts(servers);
+            work.submit(settings.workUnits());
+            List<SimulatedHost> hosts = SimulatedHosts.register(servers, settings.hosts(), settings.threads());
             String warmup = settings.warmsUpUntilJitSettles()
                     ? String.format(Locale.ROOT, "after a warm-up until the JIT compilers settle (%.0f to %.0f s)",
                     AUTO_WARMUP_MIN_SECONDS, AUTO_WARMUP_MAX_SECONDS)
@@ -145,7 +129,7 @@ final class LoadTest {
             console.printf("set up in %.1f s; measuring %.0f s %s, with %d threads on %d node(s)%n",
                     (System.nanoTime() - t0) / 1e9, settings.durationSeconds(), warmup, settings.threads(),
                     servers.size());
-            return drive(server, researcher, project, hosts);
+            return drive(server, counts, work, hosts);
         } finally {
             for (int n = servers.size() - 1; n >= 0; n--) {
                 servers.get(n).close();
@@ -153,11 +137,10 @@ final class LoadTest {
         }
     }
 
-    private Report drive(ProjectServer server, long researcher, long project, List<SimulatedHost> hosts)
+    private Report drive(ProjectServer server, RunCounts counts, WorkSupply work, List<SimulatedHost> hosts)
             throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Map<Integer, Histogram> latencies = new ConcurrentHashMap<>();
-        AtomicBoolean measuring = new AtomicBoolean(settings.warmupSeconds() == 0);
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads() + 1);
         List<Future<?>> running = new ArrayList<>();
         long origin = System.nanoTime(); // the threads' schedules under --rate, offset from each other
@@ -169,21 +152,22 @@ final class LoadTest {
             for (int i = thread; i < hosts.size(); i += settings.threads()) {
                 mine.add(hosts.get(i));
             }
-            running.add(pool.submit(() -> hostLoop(mine, thread, origin, histogram, measuring, stop)));
+            running.add(pool.submit(() -> hostLoop(mine, thread, origin, histogram, stop)));
         }
         running.add(pool.submit(() -> {
-            feed(server, researcher, project, stop);
+            work.feed(counts, dispatched::sum, stop);
             return null;
         }));
-        Progress progress = new Progress(server.dataSource());
+        Progress progress = new Progress(counts, () -> String.format(Locale.ROOT,
+                "dispatched %,9d  reported %,9d  requests %,8d  errors %d", dispatched.sum(), reported.sum(),
+                requests.sum(), errors.sum()), console);
         warmUp(progress);
         latencies.values().forEach(h -> {
             synchronized (h) {
                 h.reset();
             }
         });
-        measuring.set(true);
-        long startCompleted = completedResults(server.dataSource());
+        long startCompleted = counts.completed();
         long startDispatched = dispatched.sum();
         long startReported = reported.sum();
         long startRequests = requests.sum();
@@ -195,9 +179,9 @@ final class LoadTest {
         long start = System.nanoTime();
         long end = start + (long) (settings.durationSeconds() * 1e9);
         while (System.nanoTime() < end) {
-            progress.tick(console, "measuring", end);
+            progress.tick("measuring", end);
         }
-        long completed = completedResults(server.dataSource()) - startCompleted;
+        long completed = counts.completed() - startCompleted;
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = CommandSupport.processCpuSeconds() - startCpu;
         GroupCommit.Counts commits = server.groupCommits();
@@ -213,12 +197,13 @@ final class LoadTest {
                 all.add(h);
             }
         });
-        long[] states = resultStates(server.dataSource());
+        RunCounts.States states = counts.states();
         synchronized (errorSamples) {
             return new Report(seconds, completed, dispatched.sum() - startDispatched, reported.sum() - startReported,
                     requests.sum() - startRequests, workless.sum() - startWorkless, errors.sum() - startErrors,
                     List.copyOf(errorSamples), all,
-                    states[0], states[1], states[2], states[3], states[4], states[5], cpu,
+                    states.workUnitsDone(), states.valid(), states.invalid(), states.inconclusive(),
+                    states.clientErrors(), states.noReply(), cpu,
                     commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(),
                     commits.writeNanos() - startCommits.writeNanos(), bytes);
         }
@@ -237,7 +222,7 @@ final class LoadTest {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         JitSettling settling = new JitSettling(10_000_000_000L, 0.10);
         while (System.nanoTime() < end) {
-            progress.tick(console, "warm-up", end);
+            progress.tick("warm-up", end);
             if (auto && jit != null && jit.isCompilationTimeMonitoringSupported()) {
                 long now = System.nanoTime();
                 settling.sample(now, jit.getTotalCompilationTime());
@@ -272,7 +257,7 @@ final class LoadTest {
     }
 
     private Void hostLoop(List<SimulatedHost> hosts, int thread, long origin, Histogram latency,
-                          AtomicBoolean measuring, AtomicBoolean stop) {
+                          AtomicBoolean stop) {
         double estimate = 1e-9;
         // with --rate, this thread's share of it: requests start on a schedule and latency counts from the planned
         // start, so a server falling behind shows in the figures instead of slowing the load (coordinated omission)
@@ -349,197 +334,4 @@ final class LoadTest {
         }
     }
 
-    /**
-     * Keeps unsent work available: submits another batch when fewer than two batches' results are unsent, looking
-     * once a second. The count over the unsent results' index reads every unsent result (a hundred thousand in a
-     * long run: a twentieth of the process's CPU when it ran every second), so it runs when the results submitted
-     * less those dispatched come near the limit, and otherwise every 10 s: that estimate leaves out replicas the
-     * server added or cancelled (adaptive replication cancels many).
-     */
-    private void feed(ProjectServer server, long researcher, long project, AtomicBoolean stop) throws Exception {
-        long limit = 4L * settings.batchSize();
-        long lastCount = System.nanoTime();
-        while (!stop.get()) {
-            long estimate = 2 * fileCounter.get() - dispatched.sum();
-            boolean count = estimate < 2 * limit || System.nanoTime() - lastCount >= 10_000_000_000L;
-            if (count) {
-                lastCount = System.nanoTime();
-            }
-            if (count && unsentResults(server.dataSource()) < limit) {
-                submitWork(server, researcher, project, settings.batchSize());
-            } else {
-                synchronized (this) {
-                    wait(1000);
-                }
-            }
-        }
-    }
-
-    private void submitWork(ProjectServer server, long researcher, long project, int workUnits) {
-        var policy = new org.sparecycles.workunits.protocol.RedundancyPolicy(2, 2, 3, 6, settings.deadlineSeconds());
-        for (int done = 0; done < workUnits; done += settings.batchSize()) {
-            int n = Math.min(settings.batchSize(), workUnits - done);
-            List<InputFile> files = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                long id = fileCounter.incrementAndGet();
-                files.add(new InputFile(String.format("tile-%08d.png", id), tinyPng(id)));
-            }
-            server.batches().submit(researcher, project, "load " + fileCounter.get(), "particle-count",
-                    Map.of("sigma", "0", "polarity", "dark", "min_area", "0"),
-                    policy, 1, files);
-        }
-    }
-
-    /** An 8x8 gray PNG whose pixels spell the number, so every input is a different file. */
-    static byte[] tinyPng(long id) {
-        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
-        WritableRaster raster = image.getRaster();
-        for (int i = 0; i < 64; i++) {
-            raster.setSample(i % 8, i / 8, 0, i < 8 ? (int) ((id >>> (8 * i)) & 0xff) : (i * 37) & 0xff);
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Volunteer accounts for the hosts, written straight into the database (the password hash is copied from the
-     * researcher's account: hashing 600,000 PBKDF2 rounds per account would make setup take minutes and is not
-     * what is measured), then each host registered over HTTP.
-     */
-    private List<SimulatedHost> createHosts(List<ProjectServer> servers) throws Exception {
-        ProjectServer server = servers.get(0);
-        DataSource db = server.dataSource();
-        List<Long> accountIds = new ArrayList<>();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            String hash;
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT password_hash FROM accounts WHERE email = 'researcher@loadtest.local'")) {
-                rs.next();
-                hash = rs.getString(1);
-            }
-            try (PreparedStatement account = c.prepareStatement("INSERT INTO accounts (email, name, password_hash,"
-                    + " created_at) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement role = c.prepareStatement("INSERT INTO account_roles (account_id, role) VALUES (?, ?)")) {
-                for (int i = 0; i < settings.hosts(); i++) {
-                    account.setString(1, "host" + i + "@loadtest.local");
-                    account.setString(2, "Load host " + i);
-                    account.setString(3, hash);
-                    account.setObject(4, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
-                    account.executeUpdate();
-                    try (ResultSet keys = account.getGeneratedKeys()) {
-                        keys.next();
-                        accountIds.add(keys.getLong(1));
-                    }
-                    role.setLong(1, accountIds.get(i));
-                    role.setString(2, "VOLUNTEER");
-                    role.executeUpdate();
-                }
-            }
-            c.commit();
-        }
-        List<LoadClient> clients = servers.stream().map(s -> new LoadClient(s.baseUri())).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, settings.threads())));
-        try {
-            List<Future<SimulatedHost>> registered = new ArrayList<>();
-            for (int i = 0; i < accountIds.size(); i++) {
-                long accountId = accountIds.get(i);
-                long seed = i;
-                LoadClient client = clients.get(i % clients.size()); // hosts spread over the nodes
-                registered.add(pool.submit(() -> {
-                    String authenticator = server.accounts().issueAuthenticator(accountId);
-                    return new SimulatedHost(client.register(authenticator, "load-host-" + seed), authenticator,
-                            client, seed * 0x9E3779B97F4A7C15L);
-                }));
-            }
-            List<SimulatedHost> hosts = new ArrayList<>();
-            for (Future<SimulatedHost> f : registered) {
-                hosts.add(f.get());
-            }
-            return hosts;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    /**
-     * Results whose work unit is merged and which the validator judged: the lifecycle's end. Read from the run's
-     * results (by id) with a lookup of each one's work unit: as a join, H2 read every done work unit through the
-     * state index, the history's million too, and each count took seconds, stretching the measured window.
-     */
-    private long completedResults(DataSource db) throws SQLException {
-        return queryLong(db, "SELECT COUNT(*) FROM results r WHERE r.id > " + historyResults
-                + " AND r.validate_state IN ('VALID', 'INVALID') AND EXISTS (SELECT 1 FROM work_units w"
-                + " WHERE w.id = r.work_unit_id AND w.state IN ('DONE', 'FAILED'))");
-    }
-
-    private static long unsentResults(DataSource db) throws SQLException {
-        return queryLong(db, "SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
-    }
-
-    /** Work units done; results valid, invalid, inconclusive, client error, no reply (the history left out). */
-    private long[] resultStates(DataSource db) throws SQLException {
-        String mine = " AND id > " + historyResults;
-        return new long[] {
-                queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE' AND id > " + historyWorkUnits),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'" + mine)};
-    }
-
-    static long queryLong(DataSource db, String sql) throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /**
-     * A progress line every 5 s: the load generator's own counts, and the completed results with their rate as of
-     * the last count. That count reads every result of the run, so it takes longer as the run goes on (every 5 s,
-     * it was a twentieth of the process's CPU in a profile, CPU the run measures); it runs at most once per 50 times
-     * its own duration, so that it takes under 2% of the time.
-     */
-    private final class Progress {
-        private final DataSource db;
-        private long completed = -1;
-        private double completedPerSecond = Double.NaN;
-        private long countedAt;
-        private long nextCount;
-
-        Progress(DataSource db) {
-            this.db = db;
-        }
-
-        /** Waits up to 5 s, never past {@code until}, then prints a progress line. */
-        void tick(PrintStream out, String phase, long until) throws Exception {
-            long waitMillis = Math.min(5000, Math.max(1, (until - System.nanoTime()) / 1_000_000));
-            synchronized (this) {
-                wait(waitMillis);
-            }
-            long now = System.nanoTime();
-            if (now - nextCount >= 0) {
-                long count = completedResults(db);
-                long after = System.nanoTime();
-                if (completed >= 0) {
-                    completedPerSecond = (count - completed) / ((now - countedAt) / 1e9);
-                }
-                completed = count;
-                countedAt = now;
-                nextCount = after + 50 * (after - now);
-            }
-            if (!Double.isNaN(completedPerSecond)) {
-                out.printf("%-9s completed %,9d (%,7.0f/s)  dispatched %,9d  reported %,9d  requests %,8d  errors %d%n",
-                        phase, completed, completedPerSecond, dispatched.sum(), reported.sum(), requests.sum(),
-                        errors.sum());
-            }
-        }
-    }
 }
