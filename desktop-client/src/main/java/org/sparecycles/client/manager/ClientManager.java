@@ -183,7 +183,7 @@ public final class ClientManager implements AutoCloseable {
         policy.execute(this::policyTick);
     }
 
-    /** Holds computing for an hour; {@link #setMode} ends it earlier. */
+    /** Holds computing for {@code d} (the app offers an hour); {@link #setMode} ends it earlier. */
     public void snooze(Duration d) {
         synchronized (this) {
             activity = activity.snoozedUntil(clock.instant().plus(d));
