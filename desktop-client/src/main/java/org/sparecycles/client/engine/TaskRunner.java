@@ -263,32 +263,22 @@ final class TaskRunner {
         Files.copy(slot.outputFile(), engine.output(resultId), StandardCopyOption.REPLACE_EXISTING);
         engine.update(st -> st.updateTask(resultId, r -> r.computed(o.outputSha256(), o.outputSize(),
                 o.cpuSeconds(), o.elapsedSeconds())));
-        progress.remove(resultId);
-        memory.remove(resultId);
-        elapsed.remove(resultId);
+        forget(resultId);
         engine.log(String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
                 o.elapsedSeconds(), o.cpuSeconds()));
         slot.clear();
     }
 
     void failTask(long resultId, String message) {
-        progress.remove(resultId);
-        memory.remove(resultId);
-        elapsed.remove(resultId);
+        forget(resultId);
         engine.update(st -> st.updateTask(resultId, r -> r.failed(message, r.cpuSeconds(), r.elapsedSeconds())));
     }
 
     /** Stops and fails one unfinished task; false when there is nothing to give up. */
     boolean giveUp(long resultId, String logged, String reported) {
-        TaskRecord t = unfinished(resultId);
-        if (t == null) {
+        if (!drop(resultId)) {
             return false;
         }
-        stopWorker(resultId);
-        clearSlot(t);
-        transfers.done(resultId);
-        suspendedByYou.remove(resultId);
-        engine.deleteOutput(resultId);
         engine.log("task " + resultId + " " + logged);
         failTask(resultId, reported);
         return true;
@@ -296,20 +286,36 @@ final class TaskRunner {
 
     /** The server cancelled the result: drops the unfinished task without reporting it. */
     void cancel(long id) {
-        TaskRecord t = unfinished(id);
-        if (t == null) {
+        if (!drop(id)) {
             return;
         }
-        stopWorker(id); // also forgets a worker stopped in place, which would otherwise count as not computing
+        forget(id);
+        engine.update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));
+        engine.log("result " + id + " cancelled by the server");
+    }
+
+    /**
+     * Stops an unfinished task's worker (one stopped in place too, which would otherwise still count as paused)
+     * and drops its slot, transfers, suspension and output; false when the task is not unfinished.
+     */
+    private boolean drop(long id) {
+        TaskRecord t = unfinished(id);
+        if (t == null) {
+            return false;
+        }
+        stopWorker(id);
         clearSlot(t);
+        transfers.done(id);
+        suspendedByYou.remove(id);
+        engine.deleteOutput(id);
+        return true;
+    }
+
+    /** Forgets what was tracked of a task that computes no more. */
+    private void forget(long id) {
         progress.remove(id);
         memory.remove(id);
         elapsed.remove(id);
-        suspendedByYou.remove(id);
-        transfers.done(id);
-        engine.deleteOutput(id);
-        engine.update(st -> st.updateTask(id, r -> r.moveTo(TaskState.ABORTED)));
-        engine.log("result " + id + " cancelled by the server");
     }
 
     /** The task while it is unfinished and not computed yet; null otherwise. */

@@ -70,10 +70,10 @@ final class CreditPoller {
     private void poll() {
         for (ProjectSettings p : attachments.projects()) {
             ClientEngine e = attachments.engine(p.id());
-            if (e == null || e.snapshot().hostId() == 0) {
+            long hostId = e == null ? 0 : e.snapshot().hostId();
+            if (hostId == 0) {
                 continue;
             }
-            long hostId = e.snapshot().hostId();
             Path state = attachments.dir(p.id()).resolve("state.json");
             io.execute(() -> {
                 try {
