@@ -1,10 +1,9 @@
 package org.sparecycles.server.loadtest;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
+import org.sparecycles.server.db.Jdbc;
 
 /**
  * What the database says about the run's own results and work units: those with ids above the ones present when
@@ -22,8 +21,10 @@ final class RunCounts {
     /** Counts from now on: the rows already in the database are the history. */
     RunCounts(DataSource db) throws SQLException {
         this.db = db;
-        this.historyResults = queryLong(db, "SELECT COALESCE(MAX(id), 0) FROM results");
-        this.historyWorkUnits = queryLong(db, "SELECT COALESCE(MAX(id), 0) FROM work_units");
+        try (Connection c = db.getConnection()) {
+            this.historyResults = Jdbc.queryLong(c, "SELECT MAX(id) FROM results");
+            this.historyWorkUnits = Jdbc.queryLong(c, "SELECT MAX(id) FROM work_units");
+        }
     }
 
     /**
@@ -32,31 +33,33 @@ final class RunCounts {
      * state index, the history's million too, and each count took seconds, stretching the measured window.
      */
     long completed() throws SQLException {
-        return queryLong(db, "SELECT COUNT(*) FROM results r WHERE r.id > " + historyResults
+        return count("SELECT COUNT(*) FROM results r WHERE r.id > " + historyResults
                 + " AND r.validate_state IN ('VALID', 'INVALID') AND EXISTS (SELECT 1 FROM work_units w"
                 + " WHERE w.id = r.work_unit_id AND w.state IN ('DONE', 'FAILED'))");
     }
 
     /** Results not sent yet (a count over the index of every unsent result). */
     long unsent() throws SQLException {
-        return queryLong(db, "SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
+        return count("SELECT COUNT(*) FROM results WHERE server_state = 'UNSENT'");
     }
 
     States states() throws SQLException {
         String mine = " AND id > " + historyResults;
-        return new States(
-                queryLong(db, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE' AND id > " + historyWorkUnits),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'" + mine),
-                queryLong(db, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'" + mine));
+        try (Connection c = db.getConnection()) {
+            return new States(
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM work_units WHERE state = 'DONE' AND id > "
+                            + historyWorkUnits),
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE validate_state = 'VALID'" + mine),
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE validate_state = 'INVALID'" + mine),
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE validate_state = 'INCONCLUSIVE'" + mine),
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE outcome = 'CLIENT_ERROR'" + mine),
+                    Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE outcome = 'NO_REPLY'" + mine));
+        }
     }
 
-    private static long queryLong(DataSource db, String sql) throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    private long count(String sql) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            return Jdbc.queryLong(c, sql);
         }
     }
 }
