@@ -11,7 +11,8 @@ import oshi.hardware.PowerSource;
 /**
  * The machine's load and power as the compute policy needs them, from OSHI: CPU load of programs other than our
  * workers (whole-machine load between two samples minus our child processes' CPU time), and whether it runs on
- * battery. Samples at most every {@link #INTERVAL}; OSHI is initialised on first use only. One thread.
+ * battery. Samples at most every {@link #INTERVAL}; OSHI is initialised on first use only. Not thread-safe: one
+ * thread uses it (in the desktop app, the policy thread, which samples without the manager's monitor).
  */
 public final class LoadSampler {
     public static final Duration INTERVAL = Duration.ofSeconds(5);

@@ -50,6 +50,7 @@ public final class ClientManager implements AutoCloseable {
     private final PreferencesStore prefsStore;
     private final InputIdleSource idle;
     private final ScheduledExecutorService policy;
+    private final PolicyReadings readings; // policy thread only, without the monitor
     private final ExecutorService io = Executors.newCachedThreadPool(r -> daemon(r, "sparecycles-manager-io"));
 
     // guarded by this, and so are the parts' states (the parts that run on other threads take this monitor)
@@ -76,7 +77,8 @@ public final class ClientManager implements AutoCloseable {
         this.attachments = new Attachments(this, options, clock, events, store, this::refreshCredit);
         this.cores = new CoreAllocator(attachments);
         this.credit = new CreditPoller(this, options, clock, events, store, history, attachments, io);
-        this.policyStep = new PolicyStep(options, clock, idle, origin, attachments, cores, credit);
+        this.readings = new PolicyReadings(options, clock, idle);
+        this.policyStep = new PolicyStep(options, idle.name(), origin, attachments, cores, credit);
         this.status = policyStep.status(activity, null, null, null);
     }
 
@@ -299,8 +301,16 @@ public final class ClientManager implements AutoCloseable {
         }
     }
 
-    private synchronized void step() {
-        status = policyStep.step(activity);
+    /** Reads the machine without the monitor (slow OS queries the UI must not wait for), then decides under it. */
+    private void step() {
+        boolean diskLimited;
+        synchronized (this) {
+            diskLimited = activity.prefs().diskMaxGb() > 0;
+        }
+        PolicyReadings.Taken r = readings.read(diskLimited);
+        synchronized (this) {
+            status = policyStep.step(activity, r);
+        }
     }
 
     /** Polls credit at the next policy step (e.g. after results were reported). */

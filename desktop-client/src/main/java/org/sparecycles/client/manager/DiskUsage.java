@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Bytes under the data directory, for the disk preference. Guarded by the manager's monitor (the policy step). */
+/**
+ * Bytes under the data directory, for the disk preference. Used by the policy thread only ({@link PolicyReadings}),
+ * without the manager's monitor: a walk can take seconds with many files.
+ */
 final class DiskUsage {
     private static final Duration DISK_WALK_PERIOD = Duration.ofSeconds(30);
 

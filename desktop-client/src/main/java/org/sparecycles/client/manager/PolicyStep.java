@@ -1,69 +1,59 @@
 package org.sparecycles.client.manager;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sparecycles.client.engine.ClientEngine;
 import org.sparecycles.client.engine.EngineSettings;
-import org.sparecycles.client.host.LoadSampler;
-import org.sparecycles.client.idle.InputIdleSource;
 import org.sparecycles.client.policy.ComputeDecision;
 import org.sparecycles.client.policy.ComputePolicy;
 import org.sparecycles.client.policy.DutyCycle;
-import org.sparecycles.client.policy.Readings;
 import org.sparecycles.client.prefs.Preferences;
 
 /**
- * One step of the policy loop: reads input idleness and load, decides with the volunteer's {@link Activity}
- * whether and how much to compute, tells each engine what it may do, polls credit when due and builds the
- * status. Guarded by the manager's monitor (the manager's step holds it).
+ * One step of the policy loop: with the machine's {@link PolicyReadings} (taken before, without the monitor),
+ * decides with the volunteer's {@link Activity} whether and how much to compute, tells each engine what it may do,
+ * polls credit when due and builds the status. Guarded by the manager's monitor (the manager's step holds it).
  */
 final class PolicyStep {
     private final ManagerOptions options;
-    private final Clock clock;
-    private final InputIdleSource idle;
-    private final LoadSampler load;
+    private final String idleName;
     private final Instant origin;
     private final Attachments attachments;
     private final CoreAllocator cores;
-    private final DiskUsage disk;
     private final CreditPoller credit;
     private Instant lastTick;
 
-    /** @param origin when the manager started, the phase of the CPU time limit's duty cycle */
-    PolicyStep(ManagerOptions options, Clock clock, InputIdleSource idle, Instant origin, Attachments attachments,
-               CoreAllocator cores, CreditPoller credit) {
+    /**
+     * @param idleName the input-idle signal's name, for the status
+     * @param origin   when the manager started, the phase of the CPU time limit's duty cycle
+     */
+    PolicyStep(ManagerOptions options, String idleName, Instant origin, Attachments attachments, CoreAllocator cores,
+               CreditPoller credit) {
         this.options = options;
-        this.clock = clock;
-        this.idle = idle;
-        this.load = new LoadSampler(clock);
+        this.idleName = idleName;
         this.origin = origin;
         this.attachments = attachments;
         this.cores = cores;
-        this.disk = new DiskUsage(options.dataDir(), clock);
         this.credit = credit;
     }
 
-    ManagerStatus step(Activity a) {
-        Instant now = clock.instant();
+    ManagerStatus step(Activity a, PolicyReadings.Taken r) {
+        Instant now = r.now();
         double dt = lastTick == null ? 0 : Duration.between(lastTick, now).toMillis() / 1000.0;
         lastTick = now;
-        Duration inputIdle = idle.idleTime();
-        Readings r = new Readings(ZonedDateTime.ofInstant(now, clock.getZone()), inputIdle, load.onBattery(),
-                load.otherCpuPercent());
         Preferences prefs = a.prefs();
-        ComputeDecision d = ComputePolicy.decide(prefs, a.mode(), a.snoozeUntil(), r);
+        ComputeDecision d = ComputePolicy.decide(prefs, a.mode(), a.snoozeUntil(), r.machine());
         String hold = !d.allowed() ? d.reason()
                 : !DutyCycle.running(d.limits().cpuTimePercent(), Duration.between(origin, now))
                 ? "CPU time limit (" + d.limits().cpuTimePercent() + "% of the time)" : null;
         int cores = ComputePolicy.cores(d.limits(), options.logicalCores());
         Map<String, Integer> allocation = this.cores.allocate(now, dt, cores);
         long bufferSeconds = Math.round((prefs.minBufferDays() + prefs.extraBufferDays()) * 86_400);
-        boolean diskFull = prefs.diskMaxGb() > 0 && disk.usedBytes() > prefs.diskMaxGb() * 1e9;
+        // -1 (not read) when the limit was set while the readings were taken: the next step reads the disk
+        boolean diskFull = prefs.diskMaxGb() > 0 && r.diskBytes() > prefs.diskMaxGb() * 1e9;
         for (ProjectSettings p : attachments.projects()) {
             ClientEngine e = attachments.engine(p.id());
             if (e == null) {
@@ -77,7 +67,7 @@ final class PolicyStep {
                     Duration.ofSeconds(prefs.checkpointSeconds())));
         }
         credit.pollIfDue(now);
-        return status(a, d, hold, inputIdle);
+        return status(a, d, hold, r.machine().inputIdle());
     }
 
     /**
@@ -101,6 +91,6 @@ final class PolicyStep {
                     attachments.loginNeeded(p.id())));
         }
         return new ManagerStatus(a.mode(), a.snoozeUntil(), a.pauseAfterCheckpoint(), d, hold, inputIdle,
-                idle.name(), list);
+                idleName, list);
     }
 }
