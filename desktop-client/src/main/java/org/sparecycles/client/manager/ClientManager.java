@@ -331,6 +331,7 @@ public final class ClientManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        credit.close();
         List<ClientEngine> all;
         synchronized (this) {
             all = attachments.removeAllEngines();

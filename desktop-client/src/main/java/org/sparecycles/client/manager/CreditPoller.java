@@ -19,7 +19,8 @@ import org.sparecycles.workunits.protocol.AccountCredit;
 /**
  * Each attachment's credit, polled from its server every {@link ManagerOptions#creditPoll()} on the I/O pool,
  * and the history kept of it. Guarded by the manager's monitor: callers hold it; the polls take it to add a
- * sample.
+ * sample. The history is saved outside the monitor (the UI's calls need it), under a lock of its own that writes
+ * no version older than the last one written. Once closed, it adds, saves and logs nothing.
  */
 final class CreditPoller {
     private final Object monitor;
@@ -31,6 +32,11 @@ final class CreditPoller {
     private final Executor io;
     private final List<CreditSample> credit;
     private Instant polledAt = Instant.EPOCH;
+    private long version; // of the history, one more per sample added
+    private boolean closed;
+
+    private final Object saveLock = new Object();
+    private long savedVersion; // guarded by saveLock
 
     /** @param monitor the manager, whose monitor guards this state */
     CreditPoller(Object monitor, ManagerOptions options, Clock clock, EventLog events, ProjectsStore store,
@@ -61,7 +67,7 @@ final class CreditPoller {
     }
 
     void pollIfDue(Instant now) {
-        if (Duration.between(polledAt, now).compareTo(options.creditPoll()) >= 0) {
+        if (!closed && Duration.between(polledAt, now).compareTo(options.creditPoll()) >= 0) {
             polledAt = now;
             poll();
         }
@@ -96,18 +102,52 @@ final class CreditPoller {
     }
 
     private void add(CreditSample s) {
+        List<CreditSample> copy;
+        long v;
         synchronized (monitor) {
+            if (closed) {
+                return; // a poll that outlived close(): the event log may be closed by now
+            }
             credit.add(s);
             long mine = credit.stream().filter(c -> c.projectId().equals(s.projectId())).count();
             if (mine > ProjectsStore.SAMPLES_KEPT) {
                 credit.stream().filter(c -> c.projectId().equals(s.projectId())).findFirst()
                         .ifPresent(credit::remove);
             }
+            copy = List.copyOf(credit);
+            v = ++version;
+        }
+        save(copy, v);
+    }
+
+    /** Writes this version of the history unless a newer one was written (two polls finishing together). */
+    private void save(List<CreditSample> copy, long v) {
+        synchronized (saveLock) {
+            if (v <= savedVersion) {
+                return;
+            }
+            savedVersion = v;
             try {
-                store.saveCredit(credit);
+                store.saveCredit(copy);
             } catch (IOException e) {
                 events.add("client", "cannot save credit history: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Stops polling and adding samples, and makes sure the latest history is written (waiting for a save in
+     * progress): no save or log line comes after this returns. Call without the monitor, before the event log
+     * closes.
+     */
+    void close() {
+        List<CreditSample> copy;
+        long v;
+        synchronized (monitor) {
+            closed = true;
+            copy = List.copyOf(credit);
+            v = version;
+        }
+        save(copy, v); // afterwards no save is newer than the one written: polls still running write nothing
     }
 }
