@@ -2,6 +2,7 @@ package org.sparecycles.client.engine;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.net.Failures;
@@ -23,14 +24,15 @@ final class AttachFlow {
     private final ServerApi api;
     private final ServerBackoff failures;
     private final CpuLedger cpu;
-    private final Consumer<String> fatal;
+    private final BiConsumer<String, Throwable> fatal;
     private final Runnable tick;
 
     private boolean attaching;
     private ProjectKey projectKey;
 
-    AttachFlow(EngineState engine, ServerApi api, ServerBackoff failures, CpuLedger cpu, Consumer<String> fatal,
-               Runnable tick) {
+    /** @param fatal gives up with the message to log and the failure that caused it (null when none did) */
+    AttachFlow(EngineState engine, ServerApi api, ServerBackoff failures, CpuLedger cpu,
+               BiConsumer<String, Throwable> fatal, Runnable tick) {
         this.engine = engine;
         this.api = api;
         this.failures = failures;
@@ -74,7 +76,8 @@ final class AttachFlow {
             ProjectKey before = pinnedKey();
             if (before != null && !before.equals(pinned.key())) {
                 fatal.accept("the server's project key changed from " + before.fingerprint() + " to "
-                        + pinned.key().fingerprint() + "; refusing to trust it (detach and attach again to accept it)");
+                        + pinned.key().fingerprint() + "; refusing to trust it (detach and attach again to accept it)",
+                        null);
                 return;
             }
             api.authenticate(s.authenticator());
@@ -178,7 +181,7 @@ final class AttachFlow {
                     }
                 }, d);
             } else {
-                fatal.accept("cannot " + what + ": " + Failures.describe(error));
+                fatal.accept("cannot " + what + ": " + Failures.describe(error), error);
             }
         });
     }

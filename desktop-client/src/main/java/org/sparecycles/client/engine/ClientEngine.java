@@ -116,7 +116,10 @@ public final class ClientEngine implements AutoCloseable {
         loop.post(this::startUp);
     }
 
-    /** Completes when the engine has stopped: normally after {@link #close()}, exceptionally on a fatal error. */
+    /**
+     * Completes when the engine has stopped: normally after {@link #close()}, exceptionally with an
+     * {@link EngineFailedException} when it gave up on its own (a refused attach step, a changed project key).
+     */
     public CompletableFuture<Void> terminated() {
         return terminated;
     }
@@ -279,12 +282,12 @@ public final class ClientEngine implements AutoCloseable {
                 + " checkpoints at the next start" : ""));
     }
 
-    private void fatal(String message) {
+    private void fatal(String message, Throwable cause) {
         engine.log("fatal: " + message);
         engine.markStopping();
         runner.stopAll();
         engine.save();
-        terminated.completeExceptionally(new IllegalStateException(message));
+        terminated.completeExceptionally(new EngineFailedException(message, cause));
     }
 
     // ---------------------------------------------------------------- the main step

@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.engine.ClientEngine;
+import org.sparecycles.client.engine.EngineFailedException;
 import org.sparecycles.client.engine.EngineSettings;
 import org.sparecycles.client.events.EventLog;
+import org.sparecycles.client.net.ApiException;
 
 /**
  * The attachments, their engines and which of them need the password again; opening an engine, noticing that
@@ -152,10 +154,10 @@ final class Attachments {
      * the engine's thread and takes the manager's monitor itself.
      */
     private void engineFailed(ProjectSettings p, ClientEngine engine, Throwable error) {
-        String why = error.getCause() != null ? error.getCause().getMessage() : error.getMessage();
-        if (why == null || !why.startsWith("cannot attach") && !why.contains("401")) {
+        if (!loginRefused(error)) {
             return; // logged by the engine already; nothing a password fixes
         }
+        String why = error.getMessage();
         synchronized (monitor) {
             if (engines.get(p.id()) != engine) {
                 return;
@@ -163,6 +165,15 @@ final class Attachments {
             loginNeeded.put(p.id(), "the server refused the saved log-in for " + p.email() + " (" + why + ")");
         }
         events.add(p.serverUrl(), "log-in refused: enter the password of " + p.email() + " to go on");
+    }
+
+    /**
+     * The server answered the engine's log-in, or the saved authenticator, with 401 (a wrong password, an unknown
+     * or expired authenticator): the only failure a password can fix.
+     */
+    private static boolean loginRefused(Throwable error) {
+        return error instanceof EngineFailedException && error.getCause() instanceof ApiException api
+                && api.status() == 401;
     }
 
     /**
