@@ -71,7 +71,16 @@ final class InputCache {
                 + " times (" + problem + ")");
     }
 
-    /** Deletes cached files whose hash is not in {@code keep}. */
+    /** Deletes the cached files of {@code hashes} whose hash is not in {@code keep}. */
+    void delete(Set<String> hashes, Set<String> keep) throws IOException {
+        for (String sha256 : hashes) {
+            if (!keep.contains(sha256) && Sha256.isValid(sha256)) {
+                Files.deleteIfExists(path(sha256));
+            }
+        }
+    }
+
+    /** Deletes cached files whose hash is not in {@code keep}, walking the whole cache. */
     void retainOnly(Set<String> keep) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;

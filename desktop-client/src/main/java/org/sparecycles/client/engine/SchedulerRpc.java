@@ -16,6 +16,7 @@ import org.sparecycles.client.state.ClientState;
 import org.sparecycles.client.state.TaskRecord;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.workunits.protocol.Assignment;
+import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
@@ -41,6 +42,8 @@ final class SchedulerRpc {
     private double taskSeconds = WorkFetchPolicy.DEFAULT_TASK_SECONDS;
     private List<String> lastServerMessages = List.of();
     private CompletableFuture<Integer> lastReports;
+    /** Whether this run has swept the whole input cache yet (files left by an earlier run); later, per task. */
+    private boolean cacheSwept;
 
     SchedulerRpc(EngineState engine, ServerApi api, InputCache cache, ServerBackoff failures, TaskRunner runner,
                  AttachFlow attach, Runnable tick) {
@@ -129,8 +132,10 @@ final class SchedulerRpc {
             reply.messages().forEach(m -> engine.log("server: " + m));
             lastServerMessages = reply.messages();
         }
-        int acknowledged = acknowledge(request, reply);
+        Set<String> finishedInputs = new HashSet<>();
+        int acknowledged = acknowledge(request, reply, finishedInputs);
         for (long id : reply.cancelled()) {
+            finishedInputs.addAll(inputsOf(id));
             runner.cancel(id);
         }
         take(reply, now);
@@ -143,8 +148,8 @@ final class SchedulerRpc {
         if (next.isAfter(nextWorkRequest)) {
             nextWorkRequest = next;
         }
-        if (acknowledged > 0 || !reply.cancelled().isEmpty()) {
-            collectGarbage();
+        if (!cacheSwept || !finishedInputs.isEmpty()) {
+            collectGarbage(finishedInputs);
         }
         if (lastReports != null
                 && engine.state().tasks().stream().noneMatch(t -> t.state() == TaskState.READY_TO_REPORT)) {
@@ -154,14 +159,19 @@ final class SchedulerRpc {
         tick.run();
     }
 
-    /** Marks the reports the server acknowledged as reported and drops their outputs; how many. */
-    private int acknowledge(SchedulerRequest request, SchedulerReply reply) {
+    /**
+     * Marks the reports the server acknowledged as reported and drops their outputs; how many. Adds the inputs of
+     * those tasks to {@code finishedInputs}.
+     */
+    private int acknowledge(SchedulerRequest request, SchedulerReply reply, Set<String> finishedInputs) {
         Set<Long> reported = request.reports().stream().map(ResultReport::resultId).collect(Collectors.toSet());
         int acknowledged = 0;
         for (long id : reply.acknowledged()) {
+            Set<String> inputs = inputsOf(id);
             if (reported.contains(id)
                     && engine.updateIf(id, TaskState.READY_TO_REPORT, r -> r.moveTo(TaskState.REPORTED))) {
                 acknowledged++;
+                finishedInputs.addAll(inputs);
                 engine.deleteOutput(id);
             }
         }
@@ -222,12 +232,26 @@ final class SchedulerRpc {
         tick.run();
     }
 
-    private void collectGarbage() {
+    private Set<String> inputsOf(long resultId) {
+        return engine.state().task(resultId).map(t -> t.assignment().inputs().stream().map(InputRef::sha256)
+                .collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    /**
+     * Deletes the cached inputs of finished tasks that no queued task needs. The first time in a run it sweeps the
+     * whole cache instead, for files an earlier run left (a crash, tasks dropped without a report).
+     */
+    private void collectGarbage(Set<String> finishedInputs) {
         Set<String> keep = new HashSet<>();
         engine.state().tasks().stream().filter(t -> t.state().isQueued())
                 .forEach(t -> t.assignment().inputs().forEach(in -> keep.add(in.sha256())));
         try {
-            cache.retainOnly(keep);
+            if (cacheSwept) {
+                cache.delete(finishedInputs, keep);
+            } else {
+                cache.retainOnly(keep);
+                cacheSwept = true;
+            }
         } catch (IOException e) {
             engine.events().add("client", "cache clean-up failed: " + e.getMessage());
         }

@@ -2,7 +2,7 @@ package org.sparecycles.client.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.sparecycles.client.state.AtomicFiles;
 import org.sparecycles.client.state.TaskRecord;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.client.worker.ProcessMemory;
@@ -199,7 +200,8 @@ final class TaskRunner {
         try {
             Slot slot = slots.slot(t.slot());
             var outcome = slot.readOutcome().filter(o -> o.resultId() == t.resultId());
-            if (outcome.isPresent() && Files.isRegularFile(slot.outputFile())) {
+            if (outcome.isPresent() && (Files.isRegularFile(slot.outputFile())
+                    || movedOutput(t.resultId(), outcome.get()))) {
                 engine.log("result " + t.resultId() + " had finished before the restart");
                 computed(t.resultId(), slot, outcome.get());
                 return;
@@ -259,14 +261,25 @@ final class TaskRunner {
         tick.run();
     }
 
+    /**
+     * The worker's output is moved out of the slot, not copied (a rename; the worker forced it to disk). A crash
+     * between that move and the state save leaves the output among the outputs and the slot without it.
+     */
     private void computed(long resultId, Slot slot, WorkerOutcome o) throws IOException {
-        Files.copy(slot.outputFile(), engine.output(resultId), StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(slot.outputFile()) || !movedOutput(resultId, o)) {
+            AtomicFiles.moveDurably(slot.outputFile(), engine.output(resultId));
+        }
         engine.update(st -> st.updateTask(resultId, r -> r.computed(o.outputSha256(), o.outputSize(),
                 o.cpuSeconds(), o.elapsedSeconds())));
         forget(resultId);
         engine.log(String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
                 o.elapsedSeconds(), o.cpuSeconds()));
         slot.clear();
+    }
+
+    private boolean movedOutput(long resultId, WorkerOutcome o) throws IOException {
+        Path output = engine.output(resultId);
+        return Files.isRegularFile(output) && Files.size(output) == o.outputSize();
     }
 
     void failTask(long resultId, String message) {

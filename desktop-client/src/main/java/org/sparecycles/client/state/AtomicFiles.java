@@ -50,6 +50,15 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Renames a file whose content is already on disk (written with {@link #write}) and makes the rename durable:
+     * the file is at {@code to} or still at {@code from} after a crash, never lost or half there.
+     */
+    public static void moveDurably(Path from, Path to) throws IOException {
+        move(from, to);
+        syncDirectory(to.toAbsolutePath().getParent());
+    }
+
     /** Makes a rename durable on file systems that need the directory forced (Linux); a no-op elsewhere. */
     static void syncDirectory(Path dir) {
         if (dir == null) {
