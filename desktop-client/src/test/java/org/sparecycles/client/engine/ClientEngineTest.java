@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparecycles.client.engine.EngineTests.BOUND;
+import static org.sparecycles.client.engine.EngineTests.inProcessOutput;
+import static org.sparecycles.client.engine.EngineTests.log;
+import static org.sparecycles.client.engine.EngineTests.logged;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,14 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.events.ClientEvent;
-import org.sparecycles.client.events.EventLog;
 import org.sparecycles.client.state.StateStore;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.client.testing.Await;
-import org.sparecycles.workunits.app.AppRegistry;
-import org.sparecycles.workunits.app.AppRunner;
-import org.sparecycles.workunits.app.InputFile;
-import org.sparecycles.workunits.app.ScienceApp;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
@@ -38,8 +37,6 @@ import org.sparecycles.workunits.samples.SampleImages;
 
 /** The engine against a hand-written fake server, with real worker processes on real sample images. */
 class ClientEngineTest {
-    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
-    private static final Duration BOUND = Duration.ofSeconds(60);
     private static final Clock CLOCK = Clock.systemUTC();
 
     @TempDir
@@ -59,9 +56,7 @@ class ClientEngineTest {
     }
 
     private ClientConfig.Builder config() {
-        return ClientConfig.builder().server(server.uri().toString()).email("v@example.org").password("pw")
-                .dataDir(tmp.resolve("client")).cores(1).extraTasks(0)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        return EngineTests.config(server, tmp.resolve("client"));
     }
 
     private ClientEngine start(ClientConfig config) throws IOException {
@@ -69,17 +64,14 @@ class ClientEngineTest {
     }
 
     private ClientEngine start(ClientConfig config, Clock clock) throws IOException {
-        Files.createDirectories(config.dataDir());
-        ClientEngine engine = ClientEngine.open(config, clock,
-                new EventLog(clock, config.dataDir().resolve("events.log"), null));
+        ClientEngine engine = EngineTests.open(config, clock);
         engines.add(engine);
         engine.start();
         return engine;
     }
 
-    private Assignment assignment(long id, List<InputRef> inputs, Instant deadline) {
-        return new Assignment(id, "wu_" + id + "_0", 100 + id, "particle-count", "1.0", PARAMETERS, inputs,
-                deadline, 1 << 20, 128L << 20, 5, "/api/v1/results/" + id + "/output");
+    private static Assignment assignment(long id, List<InputRef> inputs, Instant deadline) {
+        return EngineTests.assignment(id, inputs, deadline, 1 << 20);
     }
 
     private Assignment sampleAssignment(long id, String... samples) {
@@ -90,35 +82,9 @@ class ClientEngineTest {
         return assignment(id, inputs, CLOCK.instant().plus(Duration.ofDays(1)));
     }
 
-    /** Hands out the assignments once, then acknowledges reports and hands out nothing more. */
-    private void serveOnce(Assignment... assignments) {
-        AtomicInteger calls = new AtomicInteger();
-        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
-                calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(), List.of())));
-    }
-
-    private static byte[] inProcessOutput(String... samples) throws Exception {
-        ScienceApp app = AppRegistry.builtIn().find("particle-count").orElseThrow();
-        List<InputFile> inputs = new ArrayList<>();
-        for (String s : samples) {
-            inputs.add(new InputFile(s, SampleImages.bytes(s)));
-        }
-        return AppRunner.run(app, app.parseParameters(PARAMETERS), inputs);
-    }
-
-    private static boolean logged(ClientEngine engine, String text) {
-        return engine.events().recent().stream().map(ClientEvent::message).anyMatch(m -> m.contains(text));
-    }
-
-    private static String log(ClientEngine engine) {
-        StringBuilder sb = new StringBuilder();
-        engine.events().recent().forEach(e -> sb.append(e.line()).append('\n'));
-        return sb.toString();
-    }
-
     @Test
     void computesUploadsAndReportsATaskAfterLoggingInToATakenAccount() throws Exception {
-        serveOnce(sampleAssignment(21, "blobs.png", "dotblot.png"));
+        server.serveOnce(sampleAssignment(21, "blobs.png", "dotblot.png"));
 
         ClientEngine engine = start(config().build());
 
@@ -146,7 +112,7 @@ class ClientEngineTest {
     void inputThatNeverMatchesItsHashIsReportedAsClientErrorAfterThreeAttempts() throws Exception {
         InputRef good = server.input("blobs.png", SampleImages.bytes("blobs.png"));
         server.files.put(good.sha256(), "tampered".getBytes());
-        serveOnce(assignment(22, List.of(good), CLOCK.instant().plus(Duration.ofDays(1))));
+        server.serveOnce(assignment(22, List.of(good), CLOCK.instant().plus(Duration.ofDays(1))));
 
         ClientEngine engine = start(config().build());
 
@@ -162,7 +128,7 @@ class ClientEngineTest {
     @Test
     void taskWhoseDeadlinePassedIsNotStartedAndReportedAsClientError() throws Exception {
         InputRef in = server.input("blobs.png", SampleImages.bytes("blobs.png"));
-        serveOnce(assignment(23, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
+        server.serveOnce(assignment(23, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
 
         ClientEngine engine = start(config().build());
 
@@ -243,7 +209,7 @@ class ClientEngineTest {
 
     @Test
     void restartedEngineResumesARunningTaskFromItsCheckpoint() throws Exception {
-        serveOnce(sampleAssignment(26, "blobs.png", "dotblot.png", "coins.png"));
+        server.serveOnce(sampleAssignment(26, "blobs.png", "dotblot.png", "coins.png"));
         ClientConfig slow = config().taskDelay(Duration.ofSeconds(30)).build();
         ClientEngine first = start(slow);
         Path checkpoint = slow.dataDir().resolve("slots/0/checkpoint.json");
@@ -307,7 +273,7 @@ class ClientEngineTest {
     @Test
     void clientWhoseClockRunsAheadComputesTasksWithinTheServersDeadline() throws Exception {
         // the deadline is a day away on the server's clock; the client's clock is two days ahead of it
-        serveOnce(sampleAssignment(27, "blobs.png"));
+        server.serveOnce(sampleAssignment(27, "blobs.png"));
         Clock ahead = Clock.offset(CLOCK, Duration.ofDays(2));
 
         ClientEngine engine = start(config().build(), ahead);
@@ -324,7 +290,7 @@ class ClientEngineTest {
     void clientWhoseClockLagsStillSeesTheServersDeadlinePass() throws Exception {
         // the deadline passed a minute ago on the server's clock; the client's clock is a day behind it
         InputRef in = server.input("blobs.png", SampleImages.bytes("blobs.png"));
-        serveOnce(assignment(28, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
+        server.serveOnce(assignment(28, List.of(in), CLOCK.instant().minus(Duration.ofMinutes(1))));
 
         ClientEngine engine = start(config().build(), Clock.offset(CLOCK, Duration.ofDays(-1)));
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparecycles.client.engine.EngineTests.BOUND;
+import static org.sparecycles.client.engine.EngineTests.inProcessOutput;
+import static org.sparecycles.client.engine.EngineTests.log;
+import static org.sparecycles.client.engine.EngineTests.logged;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,23 +16,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.client.config.ClientConfig;
-import org.sparecycles.client.events.ClientEvent;
-import org.sparecycles.client.events.EventLog;
 import org.sparecycles.client.state.StateStore;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.client.testing.Await;
 import org.sparecycles.client.worker.WorkerOutcome;
-import org.sparecycles.workunits.app.AppRegistry;
-import org.sparecycles.workunits.app.AppRunner;
-import org.sparecycles.workunits.app.InputFile;
-import org.sparecycles.workunits.app.ScienceApp;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.Assignment;
@@ -38,8 +35,6 @@ import org.sparecycles.workunits.samples.SampleImages;
 
 /** The engine's files on disk: cached inputs while tasks need them, and outputs from the slot to the report. */
 class EngineFilesTest {
-    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
-    private static final Duration BOUND = Duration.ofSeconds(60);
     private static final Clock CLOCK = Clock.systemUTC();
 
     @TempDir
@@ -98,7 +93,7 @@ class EngineFilesTest {
         for (String s : samples) {
             inputs.add(server.input(s, SampleImages.bytes(s)));
         }
-        serveOnce(assignment(43, inputs));
+        server.serveOnce(assignment(43, inputs));
         ClientConfig slow = config().taskDelay(Duration.ofSeconds(30)).build();
         ClientEngine first = start(slow);
         Path slot = slow.dataDir().resolve("slots/0");
@@ -126,7 +121,7 @@ class EngineFilesTest {
 
     @Test
     void finishedWorkersOutputLeavesTheSlotAndIsGoneOnceReported() throws Exception {
-        serveOnce(assignment(44, List.of(server.input("blobs.png", SampleImages.bytes("blobs.png")))));
+        server.serveOnce(assignment(44, List.of(server.input("blobs.png", SampleImages.bytes("blobs.png")))));
         ClientConfig config = config().build();
 
         ClientEngine engine = start(config);
@@ -139,52 +134,21 @@ class EngineFilesTest {
     }
 
     private ClientConfig.Builder config() {
-        return ClientConfig.builder().server(server.uri().toString()).email("v@example.org").password("pw")
-                .dataDir(tmp.resolve("client")).cores(1).extraTasks(1)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        return EngineTests.config(server, tmp.resolve("client")).extraTasks(1);
     }
 
     private ClientEngine start(ClientConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
-        ClientEngine engine = ClientEngine.open(config, CLOCK,
-                new EventLog(CLOCK, config.dataDir().resolve("events.log"), null));
+        ClientEngine engine = EngineTests.open(config, CLOCK);
         engines.add(engine);
         engine.start();
         return engine;
     }
 
     private static Assignment assignment(long id, List<InputRef> inputs) {
-        return new Assignment(id, "wu_" + id + "_0", 100 + id, "particle-count", "1.0", PARAMETERS, inputs,
-                CLOCK.instant().plus(Duration.ofDays(1)), 1 << 20, 128L << 20, 5, "/api/v1/results/" + id + "/output");
-    }
-
-    /** Hands out the assignments once, then acknowledges reports and hands out nothing more. */
-    private void serveOnce(Assignment... assignments) {
-        AtomicInteger calls = new AtomicInteger();
-        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
-                calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(), List.of())));
+        return EngineTests.assignment(id, inputs, CLOCK.instant().plus(Duration.ofDays(1)), 1 << 20);
     }
 
     private static Path cached(Path cache, InputRef input) {
         return cache.resolve(input.sha256().substring(0, 2)).resolve(input.sha256());
-    }
-
-    private static byte[] inProcessOutput(String... samples) throws Exception {
-        ScienceApp app = AppRegistry.builtIn().find("particle-count").orElseThrow();
-        List<InputFile> inputs = new ArrayList<>();
-        for (String s : samples) {
-            inputs.add(new InputFile(s, SampleImages.bytes(s)));
-        }
-        return AppRunner.run(app, app.parseParameters(PARAMETERS), inputs);
-    }
-
-    private static boolean logged(ClientEngine engine, String text) {
-        return engine.events().recent().stream().map(ClientEvent::message).anyMatch(m -> m.contains(text));
-    }
-
-    private static String log(ClientEngine engine) {
-        StringBuilder sb = new StringBuilder();
-        engine.events().recent().forEach(e -> sb.append(e.line()).append('\n'));
-        return sb.toString();
     }
 }

@@ -124,6 +124,13 @@ final class FakeProjectServer implements AutoCloseable {
         this.scheduler = answers;
     }
 
+    /** Hands out the assignments at the first scheduler request, then acknowledges reports and hands out nothing. */
+    void serveOnce(org.sparecycles.workunits.protocol.Assignment... assignments) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        scheduler(r -> Answer.ok(acknowledging(r, calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(),
+                List.of())));
+    }
+
     /** Serves these bytes for the input and returns its reference. */
     InputRef input(String name, byte[] content) {
         String sha = Sha256.hex(content);

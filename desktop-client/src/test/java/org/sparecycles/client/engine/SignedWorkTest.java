@@ -3,6 +3,7 @@ package org.sparecycles.client.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparecycles.client.engine.EngineTests.BOUND;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,14 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.client.config.ClientConfig;
-import org.sparecycles.client.events.ClientEvent;
-import org.sparecycles.client.events.EventLog;
 import org.sparecycles.client.state.StateStore;
 import org.sparecycles.client.testing.Await;
 import org.sparecycles.workunits.protocol.Assignment;
@@ -30,8 +28,6 @@ import org.sparecycles.workunits.signing.ProjectSigner;
 
 /** The engine pins the project key and refuses work that is unsigned, tampered or signed by another key. */
 class SignedWorkTest {
-    private static final Map<String, String> PARAMETERS = Map.of("sigma", "1", "polarity", "dark", "min_area", "10");
-    private static final Duration BOUND = Duration.ofSeconds(60);
     private static final Clock CLOCK = Clock.systemUTC();
 
     @TempDir
@@ -62,7 +58,7 @@ class SignedWorkTest {
                 signed.inputs(), signed.deadline(), signed.maxOutputBytes(), signed.memoryBoundBytes(),
                 signed.estimatedSeconds(), "/api/v1/results/33/output", signed.signature());
         Assignment forged = AssignmentSignatures.sign(ProjectSigner.generate(), assignment(34, input, 1 << 20));
-        serveOnce(unsigned, tampered, forged, signed);
+        server.serveOnce(unsigned, tampered, forged, signed);
 
         engine = start();
 
@@ -81,7 +77,7 @@ class SignedWorkTest {
     @Test
     void outputAboveTheSignedLimitIsNotUploadedButReportedAsAnError() throws Exception {
         InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
-        serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(41, input, 64)));
+        server.serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(41, input, 64)));
 
         engine = start();
 
@@ -101,7 +97,7 @@ class SignedWorkTest {
                         new org.sparecycles.client.state.Attachment(config.serverText(), 11, "v@example.org",
                                 FakeProjectServer.TOKEN, 5, 1.0)));
         InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
-        serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(51, input, 1 << 20)));
+        server.serveOnce(AssignmentSignatures.sign(FakeProjectServer.SIGNER, assignment(51, input, 1 << 20)));
 
         engine = start(config);
 
@@ -110,22 +106,12 @@ class SignedWorkTest {
         assertTrue(logged("pinned project key"), log());
     }
 
-    private Assignment assignment(long id, InputRef input, long maxOutputBytes) {
-        return new Assignment(id, "wu_" + id + "_0", 100 + id, "particle-count", "1.0", PARAMETERS, List.of(input),
-                CLOCK.instant().plus(Duration.ofDays(1)), maxOutputBytes, 128L << 20, 5,
-                "/api/v1/results/" + id + "/output");
-    }
-
-    private void serveOnce(Assignment... assignments) {
-        AtomicInteger calls = new AtomicInteger();
-        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
-                calls.getAndIncrement() == 0 ? List.of(assignments) : List.of(), List.of())));
+    private static Assignment assignment(long id, InputRef input, long maxOutputBytes) {
+        return EngineTests.assignment(id, List.of(input), CLOCK.instant().plus(Duration.ofDays(1)), maxOutputBytes);
     }
 
     private ClientConfig config() {
-        return ClientConfig.builder().server(server.uri().toString()).email("v@example.org").password("pw")
-                .dataDir(tmp.resolve("client")).cores(1).extraTasks(0)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build();
+        return EngineTests.config(server, tmp.resolve("client")).build();
     }
 
     private ClientEngine start() throws IOException {
@@ -133,21 +119,16 @@ class SignedWorkTest {
     }
 
     private ClientEngine start(ClientConfig config) throws IOException {
-        Files.createDirectories(config.dataDir());
-        ClientEngine e = ClientEngine.open(config, CLOCK, new EventLog(CLOCK, config.dataDir().resolve("events.log"),
-                null));
+        ClientEngine e = EngineTests.open(config, CLOCK);
         e.start();
         return e;
     }
 
     private boolean logged(String text) {
-        return engine.events().recent().stream().map(ClientEvent::message).anyMatch(m -> m.contains(text));
+        return EngineTests.logged(engine, text);
     }
 
     private String log() {
-        StringBuilder sb = new StringBuilder();
-        engine.events().recent().forEach(e -> sb.append(e.line()).append('\n'));
-        return sb.toString();
+        return EngineTests.log(engine);
     }
-
 }
