@@ -1,6 +1,7 @@
 package org.sparecycles.client.engine;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -8,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +19,7 @@ import java.util.function.Consumer;
  */
 final class EngineLoop {
     private static final int IO_THREADS = 3;
+    private static final Duration IO_END_WAIT = Duration.ofSeconds(5);
 
     private final ScheduledThreadPoolExecutor loop;
     private final ThreadPoolExecutor io;
@@ -74,17 +77,40 @@ final class EngineLoop {
         }
     }
 
-    /** Runs {@code r} on the engine thread and waits for it, then stops both threads. */
+    /**
+     * Runs {@code r} on the engine thread and waits for it, then stops both threads. Tasks posted meanwhile (a reply
+     * that came in, a worker's exit) are dropped, not run after {@code r}, so nothing changes or saves the state after
+     * it. Returns once both threads have ended: the I/O pool's within {@link #IO_END_WAIT} (a transfer that does not
+     * give way to the interrupt is left to end by itself), the engine thread's within {@code bound}.
+     */
     void shutDownAfter(Runnable r, Duration bound) {
         if (!loop.isShutdown()) {
             try {
-                loop.submit(r).get(bound.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // the engine thread is stuck or gone: stop anyway
+                loop.submit(() -> {
+                    try {
+                        r.run();
+                    } finally {
+                        loop.shutdownNow(); // on the engine thread: what was queued behind r never runs
+                    }
+                }).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the engine thread failed or is stuck: stop anyway
             }
             loop.shutdownNow();
         }
         io.shutdownNow();
+        awaitEnd(io, IO_END_WAIT);
+        awaitEnd(loop, bound);
+    }
+
+    private static void awaitEnd(ExecutorService threads, Duration bound) {
+        try {
+            threads.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread thread(Runnable r, String name) {
