@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -13,9 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Canonical JSON: object keys sorted, no insignificant whitespace, UTF-8, decimals written plainly with the
@@ -29,6 +28,7 @@ public final class CanonicalJson {
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(SerializationFeature.INDENT_OUTPUT)
             .build();
+    private static final ObjectWriter SORTED = MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
 
     private CanonicalJson() {
     }
@@ -62,8 +62,9 @@ public final class CanonicalJson {
      * @throws IllegalArgumentException if the tree holds a float or double node
      */
     public static byte[] write(JsonNode tree) {
+        refuseBinaryFloats(tree);
         try {
-            return MAPPER.writeValueAsBytes(sorted(tree));
+            return SORTED.writeValueAsBytes(tree); // keys sorted as written: no sorted copy of a large tree
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON tree", e);
         }
@@ -75,26 +76,14 @@ public final class CanonicalJson {
                 .with(nodes()).readTree(json);
     }
 
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            Map<String, JsonNode> fields = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                fields.put(e.getKey(), sorted(e.getValue()));
+    private static void refuseBinaryFloats(JsonNode node) {
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                refuseBinaryFloats(child);
             }
-            ObjectNode out = nodes().objectNode();
-            fields.forEach(out::set);
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = nodes().arrayNode();
-            node.forEach(child -> out.add(sorted(child)));
-            return out;
-        }
-        if (node.isFloat() || node.isDouble()) {
+        } else if (node.isFloat() || node.isDouble()) {
             throw new IllegalArgumentException("binary floating-point value " + node
                     + " in canonical JSON; use CanonicalJson.decimal(value, scale)");
         }
-        return node;
     }
 }

@@ -47,6 +47,25 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void sortsKeysByCharCodeAtEveryDepth() {
+        ObjectNode inner = CanonicalJson.object().put("é", 1).put("b", 2).put("B", 3).put("_", 4).put("a", 5);
+        ObjectNode node = CanonicalJson.object();
+        node.putArray("z").add(inner.deepCopy());
+        node.set("A", inner);
+        String sorted = "{\"B\":3,\"_\":4,\"a\":5,\"b\":2,\"é\":1}";
+        assertEquals("{\"A\":" + sorted + ",\"z\":[" + sorted + "]}",
+                new String(CanonicalJson.write(node), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refusesBinaryFloatingPointAtAnyDepth() {
+        ObjectNode nested = CanonicalJson.object();
+        nested.putArray("files").addObject().putArray("objects").addObject().put("mean", 0.25);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(nested));
+        assertEquals(true, e.getMessage().contains("0.25"), e.getMessage());
+    }
+
+    @Test
     void refusesBinaryFloatingPoint() {
         ObjectNode node = CanonicalJson.object().put("x", 0.1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(node));
