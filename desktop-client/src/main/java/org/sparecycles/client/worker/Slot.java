@@ -1,8 +1,7 @@
 package org.sparecycles.client.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,20 +104,33 @@ public final class Slot {
             return Optional.empty();
         }
         JsonNode tree = CanonicalJson.read(bytes);
-        List<ObjectNode> files = new ArrayList<>();
-        tree.path("files").forEach(n -> files.add((ObjectNode) n));
+        List<byte[]> files = new ArrayList<>();
+        tree.path("files").forEach(n -> files.add(CanonicalJson.write(n))); // the bytes they were written as
         return Optional.of(new Checkpoint(tree.path("resultId").asLong(), files,
                 tree.path("cpuSeconds").asDouble(), tree.path("elapsedSeconds").asDouble()));
     }
 
+    /** Writes the checkpoint in canonical JSON (keys sorted), each file's result as the bytes it holds. */
     void writeCheckpoint(Checkpoint c) throws IOException {
-        ObjectNode node = CanonicalJson.object();
-        node.put("resultId", c.resultId());
-        node.set("cpuSeconds", CanonicalJson.decimal(c.cpuSeconds(), 3));
-        node.set("elapsedSeconds", CanonicalJson.decimal(c.elapsedSeconds(), 3));
-        ArrayNode files = node.putArray("files");
-        c.files().forEach(files::add);
-        AtomicFiles.write(checkpointFile(), CanonicalJson.write(node));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(c.files().stream().mapToInt(f -> f.length + 1).sum()
+                + 128);
+        out.writeBytes(ascii("{\"cpuSeconds\":"));
+        out.writeBytes(CanonicalJson.write(CanonicalJson.decimal(c.cpuSeconds(), 3)));
+        out.writeBytes(ascii(",\"elapsedSeconds\":"));
+        out.writeBytes(CanonicalJson.write(CanonicalJson.decimal(c.elapsedSeconds(), 3)));
+        out.writeBytes(ascii(",\"files\":["));
+        for (int i = 0; i < c.files().size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(c.files().get(i));
+        }
+        out.writeBytes(ascii("],\"resultId\":" + c.resultId() + "}"));
+        AtomicFiles.write(checkpointFile(), out.toByteArray());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The last progress the worker wrote, 0 when none. */
@@ -166,7 +178,8 @@ public final class Slot {
     }
 
     /** Per-file results done so far and the CPU and wall seconds spent on them, over all runs. */
-    public record Checkpoint(long resultId, List<ObjectNode> files, double cpuSeconds, double elapsedSeconds) {
+    /** @param files each analysed file's result in canonical JSON, in input order */
+    public record Checkpoint(long resultId, List<byte[]> files, double cpuSeconds, double elapsedSeconds) {
         public Checkpoint {
             files = List.copyOf(files);
         }

@@ -1,6 +1,5 @@
 package org.sparecycles.client.worker;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -166,7 +165,7 @@ public final class WorkerMain {
         }
 
         @Override
-        public void checkpoint(List<ObjectNode> done) {
+        public void checkpoint(List<byte[]> done) {
             computed.add(done.size() - 1);
             long now = System.nanoTime();
             if (done.size() >= task.inputs().size()) {
@@ -199,7 +198,7 @@ public final class WorkerMain {
         }
 
         @Override
-        public List<ObjectNode> resumeFrom() {
+        public List<byte[]> resumeFrom() {
             return previous.files();
         }
     }

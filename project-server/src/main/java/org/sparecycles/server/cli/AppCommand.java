@@ -111,11 +111,11 @@ final class AppCommand implements Runnable {
                 }
 
                 @Override
-                public void checkpoint(List<com.fasterxml.jackson.databind.node.ObjectNode> done) {
+                public void checkpoint(List<byte[]> done) {
                 }
 
                 @Override
-                public List<com.fasterxml.jackson.databind.node.ObjectNode> resumeFrom() {
+                public List<byte[]> resumeFrom() {
                     return List.of();
                 }
             };

@@ -1,6 +1,5 @@
 package org.sparecycles.workunits.app;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -14,12 +13,16 @@ public interface AppContext {
 
     /**
      * Records that the results of the first {@code done.size()} input files are final; a restarted run resumes
-     * after them. Called between input files.
+     * after them. Called between input files. Each element is one file's result in canonical JSON
+     * ({@link org.sparecycles.workunits.json.CanonicalJson#write}); neither the list nor the arrays may be changed.
      */
-    void checkpoint(List<ObjectNode> done);
+    void checkpoint(List<byte[]> done);
 
-    /** Results recorded by the last checkpoint of an earlier run of this work unit; empty when starting fresh. */
-    List<ObjectNode> resumeFrom();
+    /**
+     * Results recorded by the last checkpoint of an earlier run of this work unit, one file's canonical JSON each;
+     * empty when starting fresh.
+     */
+    List<byte[]> resumeFrom();
 
     /** A context that records nothing: for local runs that need no resume. */
     static AppContext none() {
@@ -29,11 +32,11 @@ public interface AppContext {
             }
 
             @Override
-            public void checkpoint(List<ObjectNode> done) {
+            public void checkpoint(List<byte[]> done) {
             }
 
             @Override
-            public List<ObjectNode> resumeFrom() {
+            public List<byte[]> resumeFrom() {
                 return List.of();
             }
         };

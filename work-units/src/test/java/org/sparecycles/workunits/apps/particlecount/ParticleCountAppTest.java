@@ -100,9 +100,9 @@ class ParticleCountAppTest {
         List<InputFile> inputs = SampleImages.inputFiles();
         byte[] uninterrupted = AppRunner.run(app, parameters, inputs);
 
-        List<ObjectNode> firstTwo = new ArrayList<>();
+        List<byte[]> firstTwo = new ArrayList<>();
         for (InputFile input : inputs.subList(0, 2)) {
-            firstTwo.add(app.analyze(input, parameters));
+            firstTwo.add(CanonicalJson.write(app.analyze(input, parameters)));
         }
         List<Integer> loaded = new ArrayList<>();
         byte[] resumed = AppRunner.run(app, parameters, inputs.size(), i -> {
@@ -114,11 +114,11 @@ class ParticleCountAppTest {
             }
 
             @Override
-            public void checkpoint(List<ObjectNode> done) {
+            public void checkpoint(List<byte[]> done) {
             }
 
             @Override
-            public List<ObjectNode> resumeFrom() {
+            public List<byte[]> resumeFrom() {
                 return firstTwo;
             }
         });
