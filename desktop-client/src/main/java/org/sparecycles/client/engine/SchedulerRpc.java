@@ -167,9 +167,11 @@ final class SchedulerRpc {
         Set<Long> reported = request.reports().stream().map(ResultReport::resultId).collect(Collectors.toSet());
         int acknowledged = 0;
         for (long id : reply.acknowledged()) {
-            Set<String> inputs = inputsOf(id);
-            if (reported.contains(id)
-                    && engine.updateIf(id, TaskState.READY_TO_REPORT, r -> r.moveTo(TaskState.REPORTED))) {
+            if (!reported.contains(id)) {
+                continue;
+            }
+            Set<String> inputs = inputsOf(id); // before the update, which may prune the finished task
+            if (engine.updateIf(id, TaskState.READY_TO_REPORT, r -> r.moveTo(TaskState.REPORTED))) {
                 acknowledged++;
                 finishedInputs.addAll(inputs);
                 engine.deleteOutput(id);

@@ -1,7 +1,7 @@
 package org.sparecycles.client.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.node.LongNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.sparecycles.client.state.AtomicFiles;
@@ -110,27 +111,13 @@ public final class Slot {
                 tree.path("cpuSeconds").asDouble(), tree.path("elapsedSeconds").asDouble()));
     }
 
-    /** Writes the checkpoint in canonical JSON (keys sorted), each file's result as the bytes it holds. */
+    /** Writes the checkpoint in canonical JSON, each file's result as the bytes it holds. */
     void writeCheckpoint(Checkpoint c) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(c.files().stream().mapToInt(f -> f.length + 1).sum()
-                + 128);
-        out.writeBytes(ascii("{\"cpuSeconds\":"));
-        out.writeBytes(CanonicalJson.write(CanonicalJson.decimal(c.cpuSeconds(), 3)));
-        out.writeBytes(ascii(",\"elapsedSeconds\":"));
-        out.writeBytes(CanonicalJson.write(CanonicalJson.decimal(c.elapsedSeconds(), 3)));
-        out.writeBytes(ascii(",\"files\":["));
-        for (int i = 0; i < c.files().size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(c.files().get(i));
-        }
-        out.writeBytes(ascii("],\"resultId\":" + c.resultId() + "}"));
-        AtomicFiles.write(checkpointFile(), out.toByteArray());
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        AtomicFiles.write(checkpointFile(), CanonicalJson.object(Map.of(
+                "resultId", CanonicalJson.write(LongNode.valueOf(c.resultId())),
+                "cpuSeconds", CanonicalJson.write(CanonicalJson.decimal(c.cpuSeconds(), 3)),
+                "elapsedSeconds", CanonicalJson.write(CanonicalJson.decimal(c.elapsedSeconds(), 3)),
+                "files", CanonicalJson.array(c.files()))));
     }
 
     /** The last progress the worker wrote, 0 when none. */

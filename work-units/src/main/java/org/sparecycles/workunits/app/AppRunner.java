@@ -2,10 +2,9 @@ package org.sparecycles.workunits.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.sparecycles.workunits.json.CanonicalJson;
 
 /**
@@ -45,33 +44,13 @@ public final class AppRunner {
         return run(app, parameters, inputs.size(), inputs::get, AppContext.none());
     }
 
-    /**
-     * The output document from each file's canonical result, written piece by piece in canonical form: its keys
-     * sorted (app, files, parameters, version), no whitespace; the same bytes as the whole document as one tree.
-     */
+    /** The output document, from each file's canonical result: the same bytes as the document as one tree. */
     static byte[] document(ScienceApp app, Parameters parameters, List<byte[]> files) {
         ObjectNode params = CanonicalJson.object();
         parameters.asText().forEach(params::put);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(files.stream().mapToInt(f -> f.length + 1).sum() + 256);
-        out.writeBytes(ascii("{\"app\":"));
-        out.writeBytes(CanonicalJson.write(TextNode.valueOf(app.id())));
-        out.writeBytes(ascii(",\"files\":["));
-        for (int i = 0; i < files.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(files.get(i));
-        }
-        out.writeBytes(ascii("],\"parameters\":"));
-        out.writeBytes(CanonicalJson.write(params));
-        out.writeBytes(ascii(",\"version\":"));
-        out.writeBytes(CanonicalJson.write(TextNode.valueOf(app.version())));
-        out.write('}');
-        return out.toByteArray();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return CanonicalJson.object(Map.of("app", CanonicalJson.write(TextNode.valueOf(app.id())),
+                "files", CanonicalJson.array(files), "parameters", CanonicalJson.write(params),
+                "version", CanonicalJson.write(TextNode.valueOf(app.version()))));
     }
 
     /** Supplies input files by index, loading them lazily. */

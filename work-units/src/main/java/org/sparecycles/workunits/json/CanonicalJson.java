@@ -12,9 +12,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Canonical JSON: object keys sorted, no insignificant whitespace, UTF-8, decimals written plainly with the
@@ -68,6 +73,43 @@ public final class CanonicalJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON tree", e);
         }
+    }
+
+    /**
+     * The canonical JSON of an object whose values are canonical JSON already ({@link #write}, {@link #array},
+     * this method): keys sorted as {@link #write} sorts them. For assembling a large document from parts that were
+     * written one at a time, without holding it as one tree.
+     */
+    public static byte[] object(Map<String, byte[]> fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(fields.values().stream().mapToInt(v -> v.length + 16)
+                .sum() + 2);
+        out.write('{');
+        boolean first = true;
+        for (Map.Entry<String, byte[]> field : new TreeMap<>(fields).entrySet()) {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            out.writeBytes(write(TextNode.valueOf(field.getKey())));
+            out.write(':');
+            out.writeBytes(field.getValue());
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /** The canonical JSON of an array whose elements are canonical JSON already, in their order. */
+    public static byte[] array(List<byte[]> elements) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(elements.stream().mapToInt(e -> e.length + 1).sum() + 2);
+        out.write('[');
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(elements.get(i));
+        }
+        out.write(']');
+        return out.toByteArray();
     }
 
     /** Parses bytes produced by {@link #write}; decimals keep their scale. */

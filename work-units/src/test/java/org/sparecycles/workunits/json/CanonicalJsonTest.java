@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CanonicalJsonTest {
@@ -55,6 +57,25 @@ class CanonicalJsonTest {
         String sorted = "{\"B\":3,\"_\":4,\"a\":5,\"b\":2,\"é\":1}";
         assertEquals("{\"A\":" + sorted + ",\"z\":[" + sorted + "]}",
                 new String(CanonicalJson.write(node), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void objectAndArrayOfCanonicalPartsAreTheCanonicalFormOfTheWhole() {
+        ObjectNode whole = CanonicalJson.object();
+        whole.put("version", "1.0");
+        whole.putArray("files").add(sample(true)).add(sample(false));
+        whole.put("Z", 1);
+        whole.put("app", "particle-count");
+
+        byte[] assembled = CanonicalJson.object(Map.of(
+                "app", CanonicalJson.write(whole.get("app")),
+                "files", CanonicalJson.array(List.of(CanonicalJson.write(sample(true)),
+                        CanonicalJson.write(sample(false)))),
+                "version", CanonicalJson.write(whole.get("version")),
+                "Z", CanonicalJson.write(whole.get("Z"))));
+
+        assertArrayEquals(CanonicalJson.write(whole), assembled);
+        assertEquals("[]", new String(CanonicalJson.array(List.of()), StandardCharsets.UTF_8));
     }
 
     @Test
