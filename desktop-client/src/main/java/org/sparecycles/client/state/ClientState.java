@@ -12,7 +12,10 @@ import java.util.function.UnaryOperator;
 public record ClientState(int formatVersion, Attachment attachment, List<TaskRecord> tasks) {
     /** Format written by this client. */
     public static final int FORMAT = 1;
-    /** Finished (reported or aborted) tasks kept for display; older ones are dropped. */
+    /**
+     * Finished (reported or aborted) tasks kept for display; older ones are dropped, and those kept lose their input
+     * lists (see {@link TaskRecord#withoutInputs()}).
+     */
     public static final int FINISHED_KEPT = 20;
 
     public ClientState {
@@ -55,11 +58,14 @@ public record ClientState(int formatVersion, Attachment attachment, List<TaskRec
         long finished = all.stream().filter(t -> !t.state().isActive()).count();
         List<TaskRecord> out = new ArrayList<>(all.size());
         for (TaskRecord t : all) {
-            if (!t.state().isActive() && finished > FINISHED_KEPT) {
+            if (t.state().isActive()) {
+                out.add(t);
+            } else if (finished > FINISHED_KEPT) {
                 finished--;
-                continue;
+            } else {
+                // a task of 200 inputs keeps 40 KB of input list, and the state file is saved several times a task
+                out.add(t.withoutInputs());
             }
-            out.add(t);
         }
         return out;
     }

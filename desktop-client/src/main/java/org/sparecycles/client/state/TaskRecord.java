@@ -2,6 +2,7 @@ package org.sparecycles.client.state;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.ResultReport;
@@ -60,6 +61,23 @@ public record TaskRecord(Assignment assignment, TaskState state, int slot, Insta
             throw new IllegalStateException("result " + resultId() + ": cannot move from " + state + " to " + next);
         }
         return new TaskRecord(assignment, next, slot, received, outcome, outputSha256, outputSize, cpuSeconds,
+                elapsedSeconds, errorMessage, serverAheadMillis);
+    }
+
+    /**
+     * This task with an assignment that lists no inputs: for a finished task, which needs them no more (the engine
+     * reads them just before a task finishes, to delete its cached inputs). Its signature no longer verifies; it was
+     * checked when the task arrived. The same record when it lists none already.
+     */
+    public TaskRecord withoutInputs() {
+        if (assignment.inputs().isEmpty()) {
+            return this;
+        }
+        Assignment a = assignment;
+        Assignment bare = new Assignment(a.resultId(), a.resultName(), a.workUnitId(), a.app(), a.appVersion(),
+                a.parameters(), List.of(), a.deadline(), a.maxOutputBytes(), a.memoryBoundBytes(), a.estimatedSeconds(),
+                a.uploadUrl(), a.signature());
+        return new TaskRecord(bare, state, slot, received, outcome, outputSha256, outputSize, cpuSeconds,
                 elapsedSeconds, errorMessage, serverAheadMillis);
     }
 

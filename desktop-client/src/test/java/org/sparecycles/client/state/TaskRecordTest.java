@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,6 +45,23 @@ class TaskRecordTest {
     void refusesAMoveTheStateMachineForbids() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> task().moveTo(TaskState.REPORTED));
         assertEquals("result 5: cannot move from DOWNLOADING to REPORTED", e.getMessage());
+    }
+
+    @Test
+    void finishedTasksAreKeptWithoutTheirInputLists() {
+        ClientState s = StateStoreTest.stateWith(1, 2, 3)
+                .updateTask(1, r -> r.moveTo(TaskState.READY).running(0).failed("boom", 1, 1))
+                .updateTask(1, r -> r.moveTo(TaskState.REPORTED))
+                .updateTask(2, r -> r.moveTo(TaskState.ABORTED))
+                .updateTask(3, r -> r.moveTo(TaskState.READY));
+
+        TaskRecord reported = s.task(1).orElseThrow();
+        assertEquals(List.of(), reported.assignment().inputs());
+        assertEquals(TaskState.REPORTED, reported.state());
+        assertEquals("boom", reported.errorMessage());
+        assertEquals("wu_1_0", reported.assignment().resultName());
+        assertEquals(List.of(), s.task(2).orElseThrow().assignment().inputs());
+        assertEquals(1, s.task(3).orElseThrow().assignment().inputs().size(), "a task to compute keeps its inputs");
     }
 
     @Test
