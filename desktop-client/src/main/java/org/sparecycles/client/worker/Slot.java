@@ -164,8 +164,11 @@ public final class Slot {
         }
     }
 
-    /** Per-file results done so far and the CPU and wall seconds spent on them, over all runs. */
-    /** @param files each analysed file's result in canonical JSON, in input order */
+    /**
+     * Per-file results done so far and the CPU and wall seconds spent on them, over all runs.
+     *
+     * @param files each analysed file's result in canonical JSON, in input order
+     */
     public record Checkpoint(long resultId, List<byte[]> files, double cpuSeconds, double elapsedSeconds) {
         public Checkpoint {
             files = List.copyOf(files);
