@@ -74,7 +74,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     double late;
 
     @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "run on this PostgreSQL database (it should be empty) instead of a new embedded H2")
+            description = "run on this database (it should be empty) instead of a new embedded H2: PostgreSQL, or"
+                    + " an H2 URL for experiments (docs/benchmarks.md runs one held in memory)")
     String db;
 
     @Option(names = "--nodes", defaultValue = "1",
