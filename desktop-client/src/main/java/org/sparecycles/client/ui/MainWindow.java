@@ -1,8 +1,13 @@
 package org.sparecycles.client.ui;
 
 import java.time.Duration;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
@@ -34,7 +39,8 @@ import org.sparecycles.client.ui.wizard.AttachWizard;
 
 /**
  * The main window: activity controls and the reason computing is held on top, then the views as tabs. Reads the
- * manager's status twice a second on the FX thread (the manager and engines never touch JavaFX).
+ * manager's status twice a second on the FX thread (the manager and engines never touch JavaFX) into the view on
+ * show, and changes a node only when what it shows changed, so an idle window is not drawn again.
  */
 public final class MainWindow {
     private final ClientManager manager;
@@ -46,9 +52,15 @@ public final class MainWindow {
     private final StatisticsView statistics;
     private final EventLogView eventLog;
     private final TabPane tabs = new TabPane();
+    private final Map<Tab, Consumer<ManagerStatus>> views = new HashMap<>();
     private final Label hold = new Label();
     private final ChoiceBox<ActivityMode> activity = new ChoiceBox<>();
-    private final Timeline refresh;
+    /** Not a Timeline: a running animation makes JavaFX pulse 60 times a second, even between key frames. */
+    private final ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sparecycles-ui-refresh");
+        t.setDaemon(true);
+        return t;
+    });
     private boolean updatingActivity;
     private final java.util.Set<String> asking = new java.util.HashSet<>();
 
@@ -63,9 +75,12 @@ public final class MainWindow {
         eventLog = new EventLogView(manager);
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.getTabs().addAll(tab("Tasks", tasks.node()), tab("Projects", projects.node()),
-                tab("Transfers", transfers.node()), tab("Statistics", statistics.node()),
-                tab("Event log", eventLog.node()));
+        view("Tasks", tasks.node(), tasks::refresh);
+        view("Projects", projects.node(), projects::refresh);
+        view("Transfers", transfers.node(), transfers::refresh);
+        view("Statistics", statistics.node(), statistics::refresh);
+        view("Event log", eventLog.node(), s -> eventLog.refresh());
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, before, shown) -> refresh());
 
         activity.setId("activity");
         activity.getItems().setAll(ActivityMode.values());
@@ -117,8 +132,6 @@ public final class MainWindow {
         stage.setTitle("SpareCycles");
         stage.setMinWidth(960);
         stage.setMinHeight(600);
-        refresh = new Timeline(new KeyFrame(javafx.util.Duration.millis(500), e -> refresh()));
-        refresh.setCycleCount(Timeline.INDEFINITE);
     }
 
     /**
@@ -152,15 +165,16 @@ public final class MainWindow {
         }
     }
 
-    private static Tab tab(String title, javafx.scene.Node content) {
+    private void view(String title, javafx.scene.Node content, Consumer<ManagerStatus> refresh) {
         Tab t = new Tab(title, content);
         t.setId("tab-" + title.toLowerCase().replace(' ', '-'));
-        return t;
+        tabs.getTabs().add(t);
+        views.put(t, refresh);
     }
 
     public void show() {
         refresh();
-        refresh.play();
+        refresh.scheduleWithFixedDelay(() -> Platform.runLater(this::refresh), 500, 500, TimeUnit.MILLISECONDS);
         stage.show();
         if (manager.status().projects().isEmpty()) {
             openWizard(); // first run
@@ -168,7 +182,7 @@ public final class MainWindow {
     }
 
     public void stop() {
-        refresh.stop();
+        refresh.shutdownNow();
     }
 
     public TabPane tabs() {
@@ -184,14 +198,18 @@ public final class MainWindow {
         updatingActivity = true;
         activity.setValue(s.mode());
         updatingActivity = false;
-        hold.getStyleClass().setAll("label", s.hold() == null ? "ok-label" : "hold-label");
+        String style = s.hold() == null ? "ok-label" : "hold-label";
+        if (!hold.getStyleClass().contains(style)) { // equal classes again: nothing to draw, so all is drawn
+            hold.getStyleClass().setAll("label", style);
+        }
         hold.setText(holdText(s));
         askPasswords(s);
-        tasks.refresh(s);
-        projects.refresh(s);
-        transfers.refresh(s);
-        statistics.refresh(s);
-        eventLog.refresh();
+        // Only the view on show, and a view as it is chosen: a change in a hidden tab changes nothing on screen,
+        // and a pulse with nothing to draw makes JavaFX draw the whole window again.
+        Consumer<ManagerStatus> shown = views.get(tabs.getSelectionModel().getSelectedItem());
+        if (shown != null) {
+            shown.accept(s);
+        }
     }
 
     /** Opens one log-in dialog per attachment whose saved log-in the server refused. */

@@ -108,6 +108,7 @@ class DesktopAppTest {
         await(() -> tasks.getItems().stream().anyMatch(r -> r.task().state().equals("RUNNING")
                 && r.task().progress() > 0 && r.task().progress() < 1), "no progress moved");
         shotTab("Tasks", "client-tasks.png");
+        select("Statistics"); // a view is refreshed while it shows
         await(() -> text("#creditLabel").matches("This host: (?!0\\.0000 |0\\.00 )[0-9.,]+ credit.*"),
                 "no credit showed: " + text("#creditLabel"));
         shotTab("Projects", "client-projects.png");
@@ -163,10 +164,15 @@ class DesktopAppTest {
         return robot.lookup(query).tryQuery().map(n -> n instanceof Label l ? l.getText() : "").orElse("");
     }
 
-    private void shotTab(String title, String file) throws Exception {
+    private TabPane select(String title) {
         TabPane tabs = robot.lookup("#views").queryAs(TabPane.class);
         robot.interact(() -> tabs.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst()
                 .ifPresent(t -> tabs.getSelectionModel().select(t)));
+        return tabs;
+    }
+
+    private void shotTab(String title, String file) throws Exception {
+        TabPane tabs = select(title);
         WaitForAsyncUtils.waitForFxEvents();
         Node view = tabs.getSelectionModel().getSelectedItem().getContent();
         robot.interact(() -> { });

@@ -31,6 +31,7 @@ import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.prefs.Preferences;
 import org.sparecycles.client.ui.Background;
 import org.sparecycles.client.ui.Theme;
+import org.sparecycles.client.ui.Windows;
 
 /** The Preferences window: every computing preference; Save stores and applies them at once. */
 public final class PreferencesDialog {
@@ -128,6 +129,7 @@ public final class PreferencesDialog {
             }
         });
         stage.setScene(scene);
+        Windows.releaseFocusWhenHidden(stage);
         show(manager.preferences());
     }
 

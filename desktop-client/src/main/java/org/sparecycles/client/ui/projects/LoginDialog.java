@@ -14,6 +14,7 @@ import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.manager.ManagerStatus;
 import org.sparecycles.client.ui.Background;
 import org.sparecycles.client.ui.Theme;
+import org.sparecycles.client.ui.Windows;
 
 /**
  * Asks for the password when a server refused the saved log-in, instead of failing silently; the log-in runs in the
@@ -68,6 +69,7 @@ public final class LoginDialog {
         Scene scene = new Scene(box, 560, 220);
         theme.apply(scene);
         stage.setScene(scene);
+        Windows.releaseFocusWhenHidden(stage);
     }
 
     public Stage stage() {

@@ -141,6 +141,9 @@ public final class ProjectsView {
     }
 
     public void refresh(ManagerStatus status) {
+        if (status.projects().equals(table.getItems())) {
+            return; // setAll with equal rows would still lay out and draw the table again
+        }
         ManagerStatus.Project selected = table.getSelectionModel().getSelectedItem();
         table.getItems().setAll(status.projects());
         if (selected != null) {

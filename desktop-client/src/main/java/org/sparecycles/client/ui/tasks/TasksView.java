@@ -125,6 +125,9 @@ public final class TasksView {
                 p.snapshot().tasks().forEach(t -> rows.add(new Row(p.settings().id(), p.settings().title(), t)));
             }
         }
+        if (rows.equals(table.getItems())) {
+            return; // setAll with equal rows would still lay out and draw the table again
+        }
         Row selected = table.getSelectionModel().getSelectedItem();
         table.getItems().setAll(rows);
         if (selected != null) {

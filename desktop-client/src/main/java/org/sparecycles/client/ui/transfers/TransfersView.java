@@ -64,7 +64,9 @@ public final class TransfersView {
                     p.settings().title(), id, "", "", 0, "failed; retrying in "
                     + Format.duration(Math.max(0, at.getEpochSecond() - now.getEpochSecond())))));
         }
-        table.getItems().setAll(rows);
+        if (!rows.equals(table.getItems())) { // setAll with equal rows would still draw the table again
+            table.getItems().setAll(rows);
+        }
     }
 
     private static TableColumn<Row, String> column(String title, Function<Row, String> value, double width) {

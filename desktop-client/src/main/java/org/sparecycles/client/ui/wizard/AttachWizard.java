@@ -23,6 +23,7 @@ import javafx.stage.Window;
 import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.ui.Background;
 import org.sparecycles.client.ui.Theme;
+import org.sparecycles.client.ui.Windows;
 import org.sparecycles.workunits.protocol.AppInfo;
 import org.sparecycles.workunits.protocol.ProjectInfo;
 
@@ -57,6 +58,7 @@ public final class AttachWizard {
         });
         theme.apply(scene);
         stage.setScene(scene);
+        Windows.releaseFocusWhenHidden(stage);
         serverPage();
     }
 
