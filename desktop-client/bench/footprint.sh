@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
 # Footprint of an idle client (docs/benchmarks.md, "Desktop client footprint"): RSS and CPU % over a window.
 #
-#   desktop-client/bench/footprint.sh [headless|headless-lean|window|boinc|all] [seconds]
+#   desktop-client/bench/footprint.sh [headless|headless-lean|window|window-attached|boinc|all] [seconds]
 #
 # headless       java -jar desktop-client.jar --headless, attached to a local project server with no work: a first
 #                start (account, host benchmark, registration; its RSS after 15 s is printed), then the client is
 #                stopped and started again over the same data directory, and that idle client is measured
 # headless-lean  the same with java @desktop-client/headless.jvmopts
 # window         the desktop app (no --headless) under its own Xvfb, first-run wizard open
+# window-attached the desktop app under its own Xvfb, attached to a local project server with no work, main window
+#                only (no wizard): a first headless start attaches and registers (15 s), its data directory becomes
+#                the app's one attachment (projects/bench plus attachments.json), then the app is measured
 # boinc          Debian's boinc-client (/usr/bin/boinc), fresh data directory, no project attached
 #
 # Each client gets a 20 s warm-up, then is sampled every second for the window (default 60 s): VmRSS from
 # /proc/<pid>/status (mean and max), CPU % = (utime+stime) delta of /proc/<pid>/stat over the wall time, of the
 # client process only (workers would be children; an idle client has none). Needs: built jars
-# (./mvnw -B -o -q install -DskipTests), and for 'window' Xvfb, for 'boinc' apt-get install boinc-client.
+# (./mvnw -B -o -q install -DskipTests), for 'window' and 'window-attached' Xvfb, for 'boinc' apt-get install
+# boinc-client.
+# Environment: WARMUP (seconds), CLIENT_JAR and SERVER_JAR (measure other builds, e.g. a copy of an older commit's
+# jars), KEEP=1 (keep the work directory with the clients' logs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WHAT=${1:-all}
 SECONDS_WINDOW=${2:-60}
 WARMUP=${WARMUP:-20}
 WORK=$(mktemp -d /tmp/sparecycles-footprint.XXXXXX)
-CLIENT_JAR=desktop-client/target/desktop-client.jar
-SERVER_JAR=project-server/target/project-server.jar
+CLIENT_JAR=${CLIENT_JAR:-desktop-client/target/desktop-client.jar}
+SERVER_JAR=${SERVER_JAR:-project-server/target/project-server.jar}
 TICKS=$(getconf CLK_TCK)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  [[ -n "${KEEP:-}" ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -79,15 +85,36 @@ headless() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-window() {
-  local display=:$((90 + RANDOM % 100))
-  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp > "$WORK/xvfb.log" 2>&1 &
-  PIDS+=($!)
+# desktop NAME DIR LABEL: the desktop app over data directory DIR under its own Xvfb, measured.
+desktop() {
+  local name=$1 dir=$2 label=$3 display=:$((90 + RANDOM % 100))
+  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp > "$WORK/xvfb-$name.log" 2>&1 &
+  local xvfb=$!; PIDS+=($xvfb)
   sleep 1
-  DISPLAY=$display java -jar "$CLIENT_JAR" --data-dir "$WORK/window" > "$WORK/window.log" 2>&1 &
+  DISPLAY=$display java -jar "$CLIENT_JAR" --data-dir "$dir" > "$WORK/$name.log" 2>&1 &
   local pid=$!; PIDS+=($pid)
-  measure "window (first-run wizard open)" "$pid"
+  measure "$label" "$pid"
+  kill "$pid" "$xvfb"; wait "$pid" "$xvfb" 2>/dev/null || true
+}
+
+window() {
+  desktop window "$WORK/window" "window (first-run wizard open)"
+}
+
+window_attached() {
+  [[ -n "${URL:-}" ]] || start_server
+  local dir=$WORK/window-attached email=bench-window-attached@example.org
+  java -jar "$CLIENT_JAR" --headless --server "$URL" --email "$email" --password bench-password \
+      --data-dir "$dir/projects/bench" > "$WORK/window-attached-first.log" 2>&1 &
+  local pid=$!; PIDS+=($pid)
+  sleep 15
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  local account
+  account=$(grep -o '"accountId" *: *[0-9]*' "$dir/projects/bench/state.json" | head -1 | grep -o '[0-9]*$')
+  [[ -n "$account" ]] || { echo "window-attached: the headless start did not attach" >&2; return 1; }
+  printf '[{"id":"bench","serverUrl":"%s","email":"%s","accountId":%s,"projectIds":[],"projectNames":[],"share":100,%s}]\n' \
+      "$URL" "$email" "$account" '"suspended":false,"noNewTasks":false' > "$dir/attachments.json"
+  desktop window-attached "$dir" "window (attached, main window, no wizard)"
 }
 
 boinc() {
@@ -109,8 +136,9 @@ case "$WHAT" in
   headless) headless headless ;;
   headless-lean) headless headless-lean "$LEAN" ;;
   window) window ;;
+  window-attached) window_attached ;;
   boinc) boinc ;;
-  all) headless headless; headless headless-lean "$LEAN"; window; boinc ;;
+  all) headless headless; headless headless-lean "$LEAN"; window; window_attached; boinc ;;
   *) echo "unknown: $WHAT" >&2; exit 2 ;;
 esac
 for line in "${FIRST[@]}"; do echo "$line"; done
