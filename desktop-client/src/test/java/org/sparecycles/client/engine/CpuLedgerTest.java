@@ -47,7 +47,7 @@ class CpuLedgerTest {
             long end = System.nanoTime() + 50_000_000L;
             long x = 0;
             while (System.nanoTime() < end) {
-                x += Long.numberOfTrailingZeros(x + 1);
+                x += 1 + Long.numberOfTrailingZeros(x + 1); // without the 1, x stays 0
             }
             assertTrue(x > 0);
         }));
