@@ -27,7 +27,7 @@ import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.manager.ManagerOptions;
 import org.sparecycles.client.prefs.Preferences;
 import org.sparecycles.client.testing.Screenshots;
-import org.sparecycles.client.testing.Xvfb;
+import org.sparecycles.client.testing.AppStage;
 import org.sparecycles.client.ui.SpareCyclesApp;
 import org.sparecycles.client.ui.Theme;
 import org.sparecycles.client.ui.tasks.TasksView;
@@ -56,22 +56,12 @@ class DesktopAppTest {
 
     @BeforeAll
     static void display() throws Exception {
-        Xvfb.display();
-        FxToolkit.registerPrimaryStage();
+        AppStage.display();
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-        }
-        if (manager != null) {
-            manager.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        AppStage.close(app, manager, server);
     }
 
     @Test

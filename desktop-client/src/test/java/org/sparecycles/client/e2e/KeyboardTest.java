@@ -21,7 +21,7 @@ import org.sparecycles.client.idle.InputIdleSources;
 import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.manager.ManagerOptions;
 import org.sparecycles.client.testing.Await;
-import org.sparecycles.client.testing.Xvfb;
+import org.sparecycles.client.testing.AppStage;
 import org.sparecycles.client.ui.SpareCyclesApp;
 import org.sparecycles.client.ui.Theme;
 import org.testfx.api.FxRobot;
@@ -42,19 +42,12 @@ class KeyboardTest {
 
     @BeforeAll
     static void display() throws Exception {
-        Xvfb.display();
-        FxToolkit.registerPrimaryStage();
+        AppStage.display();
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-        }
-        if (manager != null) {
-            manager.close();
-        }
+        AppStage.close(app, manager);
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.sparecycles.client.manager.ClientManager;
 import org.sparecycles.client.manager.ManagerOptions;
 import org.sparecycles.client.policy.ActivityMode;
 import org.sparecycles.client.testing.Await;
-import org.sparecycles.client.testing.Xvfb;
+import org.sparecycles.client.testing.AppStage;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
@@ -50,8 +50,7 @@ class MainWindowTest {
 
     @BeforeAll
     static void display() throws Exception {
-        Xvfb.display();
-        FxToolkit.registerPrimaryStage();
+        AppStage.display();
     }
 
     @BeforeEach
@@ -68,13 +67,7 @@ class MainWindowTest {
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (app != null) {
-            FxToolkit.cleanupApplication(app);
-        }
-        if (manager != null) {
-            manager.close();
-        }
+        AppStage.close(app, manager);
     }
 
     @Test
