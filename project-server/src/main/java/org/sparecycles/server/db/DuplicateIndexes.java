@@ -67,7 +67,7 @@ final class DuplicateIndexes implements JavaMigration {
     }
 
     /** Names of the indexes another index of the same table and columns makes redundant. */
-    static List<String> redundant(Connection c) throws SQLException {
+    private static List<String> redundant(Connection c) throws SQLException {
         Map<String, List<Index>> byColumns = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEXES)) {
             while (rs.next()) {
