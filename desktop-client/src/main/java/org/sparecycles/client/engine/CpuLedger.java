@@ -115,11 +115,10 @@ final class CpuLedger {
     /**
      * A process's CPU seconds by what its threads do, from the names Linux keeps (15 characters): {@code engine}
      * (the engine loop and its I/O threads: scheduler requests, downloads with their hashing, uploads, state saving,
-     * the host benchmark), {@code httpClient} (the JDK HTTP client's selector and workers), {@code jitCompilers}
-     * (HotSpot's C1 and C2), {@code garbageCollector}, {@code main} (the launcher's threads: JVM start, command
+     * the host benchmark; HTTP's socket I/O is done on these threads), {@code jitCompilers} (HotSpot's C1 and C2), {@code garbageCollector}, {@code main} (the launcher's threads: JVM start, command
      * line, start-up), {@code otherOwn} (other threads of ours: idle policy, shutdown), {@code otherJvm}, and
      * {@code ended}: other threads no longer alive (the process's seconds less the live threads' and
-     * {@code endedEngineSeconds}; an HTTP client worker idle for a minute ends). Thread times are read a moment after
+     * {@code endedEngineSeconds}). Thread times are read a moment after
      * the process's, so the parts may add up to a few hundredths more than it; {@code ended} is then 0.
      *
      * @param endedEngineSeconds CPU of engine threads that have ended, which they counted themselves
@@ -127,7 +126,7 @@ final class CpuLedger {
     static Map<String, Double> byRole(List<ProcessCpu.ThreadTimes> threads, double processSeconds,
                                       double endedEngineSeconds) {
         Map<String, Double> roles = new LinkedHashMap<>();
-        for (String role : List.of("engine", "httpClient", "jitCompilers", "garbageCollector", "main", "otherOwn",
+        for (String role : List.of("engine", "jitCompilers", "garbageCollector", "main", "otherOwn",
                 "otherJvm", "ended")) {
             roles.put(role, 0.0);
         }
@@ -146,8 +145,6 @@ final class CpuLedger {
             return "engine";
         } else if (name.startsWith("sparecycles-")) {
             return "otherOwn";
-        } else if (name.startsWith("HttpClient-")) {
-            return "httpClient";
         } else if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
             return "jitCompilers";
         } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {

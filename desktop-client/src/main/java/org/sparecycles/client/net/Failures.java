@@ -3,8 +3,6 @@ package org.sparecycles.client.net;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 
 /** Short words for why a request failed, for the event log ("connection refused"). */
 public final class Failures {
@@ -16,13 +14,7 @@ public final class Failures {
             if (c instanceof ApiException) {
                 return c.getMessage();
             }
-            if (c instanceof HttpConnectTimeoutException) {
-                return "connection timed out";
-            }
-            if (c instanceof HttpTimeoutException) {
-                return "request timed out";
-            }
-            if (c instanceof SocketTimeoutException) { // HttpURLConnection's (downloads)
+            if (c instanceof SocketTimeoutException) { // HttpURLConnection's: "Connect timed out", "Read timed out"
                 String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
                 return m.contains("connect") ? "connection timed out" : "request timed out";
             }

@@ -1,23 +1,22 @@
 package org.sparecycles.client.net;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
+import java.util.Optional;
+import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.AccountCredit;
 import org.sparecycles.workunits.protocol.AccountSession;
@@ -32,21 +31,25 @@ import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.protocol.UploadReceipt;
 
 /**
- * Typed calls to one project server's API v1 (see {@code docs/protocol.md}), over {@link HttpClient}; downloads over
- * {@link HttpURLConnection} (see {@link #download}). Each method blocks; call it off the engine thread. Error
- * statuses throw {@link ApiException} with the server's {@code ApiError}; transport failures throw
- * {@link IOException}. Thread-safe.
+ * Typed calls to one project server's API v1 (see {@code docs/protocol.md}). Each method blocks; call it off the
+ * engine thread. Error statuses throw {@link ApiException} with the server's {@code ApiError}; transport failures
+ * throw {@link IOException}. Thread-safe.
+ *
+ * <p>Every call goes through the JDK's {@link HttpURLConnection}, which reads and writes on the calling thread and
+ * keeps connections alive between calls when a body is read to its end. The JDK's {@code HttpClient} hands every
+ * piece of a body through its selector thread and a queue: about three times the CPU per byte for the sample
+ * workload's inputs and outputs, which are most of the bytes a volunteer moves (docs/benchmarks.md, "Whole-system
+ * efficiency"). It also loads about 450 classes of its own and of TLS even for {@code http://} servers and keeps
+ * three threads, a sixth of an idle headless client's memory ("Desktop client footprint").
  */
 public final class ServerApi {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(10);
-    /** A download fails when the server sends nothing for this long (between two reads, not for the whole file). */
-    private static final Duration DOWNLOAD_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final int CONNECT_TIMEOUT_MS = (int) Duration.ofSeconds(10).toMillis();
+    /** A call fails when the server sends nothing for this long: before its answer, or between two reads. */
+    private static final int READ_TIMEOUT_MS = (int) Duration.ofSeconds(60).toMillis();
     private static final int MAX_ERROR_BODY = 16 * 1024;
+    private static final int BUFFER = 64 * 1024;
 
     private final URI server;
-    private final HttpClient http;
     private final ObjectMapper mapper = Json.mapper();
     private volatile String authenticator;
 
@@ -54,32 +57,7 @@ public final class ServerApi {
      * @param server base URL without {@code /api/v1} and without a trailing slash
      */
     public ServerApi(URI server) {
-        this(server, client(server));
-    }
-
-    /**
-     * An {@code http://} server gets a TLS context that trusts nobody: the JDK's default one parses the whole CA
-     * store (about 3 MB of an idle client's memory) for connections that never use TLS. Such a server can therefore
-     * not redirect to {@code https://}; attach by the {@code https://} URL instead.
-     */
-    private static HttpClient client(URI server) {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
-        if ("http".equalsIgnoreCase(server.getScheme())) {
-            try {
-                SSLContext none = SSLContext.getInstance("TLS");
-                none.init(new KeyManager[0], new TrustManager[0], null);
-                builder.sslContext(none);
-            } catch (GeneralSecurityException e) {
-                // keep the default context
-            }
-        }
-        return builder.build();
-    }
-
-    ServerApi(URI server, HttpClient http) {
         this.server = Objects.requireNonNull(server, "server");
-        this.http = Objects.requireNonNull(http, "http");
     }
 
     /** Sets the bearer token sent with every later request. */
@@ -103,26 +81,18 @@ public final class ServerApi {
 
     /** {@code GET /projects}: what a volunteer chooses from. */
     public List<ProjectInfo> projects() throws IOException, ApiException {
-        HttpRequest request = request("/api/v1/projects", RPC_TIMEOUT).GET().build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw ApiException.fromResponse(response.statusCode(), response.body(),
-                    response.headers().firstValue("Retry-After"), java.time.Instant.now());
-        }
-        return mapper.readValue(response.body(), mapper.getTypeFactory().constructCollectionType(List.class,
+        return get("/api/v1/projects", mapper.getTypeFactory().constructCollectionType(List.class,
                 ProjectInfo.class));
     }
 
     /** {@code GET /project-key}: the project's public key, to pin when attaching. */
     public ProjectKeyInfo projectKey() throws IOException, ApiException {
-        HttpRequest request = request("/api/v1/project-key", RPC_TIMEOUT).GET().build();
-        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), ProjectKeyInfo.class);
+        return get("/api/v1/project-key", mapper.constructType(ProjectKeyInfo.class));
     }
 
     /** {@code GET /accounts/me}: the account's and its hosts' credit. */
     public AccountCredit accountCredit() throws IOException, ApiException {
-        HttpRequest request = request("/api/v1/accounts/me", RPC_TIMEOUT).GET().build();
-        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), AccountCredit.class);
+        return get("/api/v1/accounts/me", mapper.constructType(AccountCredit.class));
     }
 
     /** {@code POST /hosts}. */
@@ -143,68 +113,69 @@ public final class ServerApi {
      * Downloads {@code GET {server}{url}} into {@code target}, reading at most about {@code maxBytes} bytes (a buffer
      * more) so an oversized answer is noticed without filling the disk. The SHA-256 is computed on the way, so the
      * caller checks the file without reading it again.
-     *
-     * <p>Unlike the other calls this one goes through the JDK's {@link HttpURLConnection}: its blocking reads land in
-     * this method's buffer directly, where the {@link HttpClient} hands each piece of a body from its selector
-     * thread through a queue. For the sample workload's inputs (600 KB each) that took about three times the CPU
-     * per byte, and downloads are most of the bytes a volunteer moves (docs/benchmarks.md, "Whole-system
-     * efficiency"). The connection is kept alive for the next download when the body is read to its end.
      */
     public Download download(String url, Path target, long maxBytes) throws IOException, ApiException {
-        HttpURLConnection connection = (HttpURLConnection) resolve(url).toURL().openConnection();
-        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-        connection.setReadTimeout((int) DOWNLOAD_READ_TIMEOUT.toMillis());
-        connection.setRequestProperty("Accept", "application/json"); // the server's errors are JSON
-        String token = authenticator;
-        if (token != null) {
-            connection.setRequestProperty("Authorization", "Bearer " + token);
-        }
-        int status = connection.getResponseCode();
-        if (status != 200) {
-            byte[] body;
-            try (InputStream error = connection.getErrorStream()) {
-                body = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_BODY);
-            }
-            throw ApiException.fromResponse(status, body,
-                    java.util.Optional.ofNullable(connection.getHeaderField("Retry-After")), java.time.Instant.now());
-        }
-        java.security.MessageDigest digest = org.sparecycles.workunits.hash.Sha256.newDigest();
+        HttpURLConnection connection = open(url, "GET");
+        checkStatus(connection);
+        MessageDigest digest = Sha256.newDigest();
         try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(target)) {
-            byte[] buffer = new byte[64 * 1024];
+            byte[] buffer = new byte[BUFFER];
             long total = 0;
             for (int n; total <= maxBytes && (n = in.read(buffer)) > 0; ) {
                 out.write(buffer, 0, n);
                 digest.update(buffer, 0, n);
                 total += n;
             }
-            return new Download(total, java.util.HexFormat.of().formatHex(digest.digest()));
+            return new Download(total, HexFormat.of().formatHex(digest.digest()));
         }
     }
 
-    /** {@code PUT {server}{uploadUrl}} with the file's bytes and {@code X-Content-SHA256}. */
+    /**
+     * {@code PUT {server}{uploadUrl}} with the file's bytes and {@code X-Content-SHA256}. The body is streamed
+     * with its length given up front, so the file is never held in memory.
+     */
     public UploadReceipt uploadOutput(String uploadUrl, Path file, String sha256) throws IOException, ApiException {
-        HttpRequest request = request(uploadUrl, TRANSFER_TIMEOUT)
-                .header("Content-Type", "application/octet-stream")
-                .header("X-Content-SHA256", sha256)
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
-        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), UploadReceipt.class);
+        HttpURLConnection connection = open(uploadUrl, "PUT");
+        connection.setRequestProperty("Content-Type", "application/octet-stream");
+        connection.setRequestProperty("X-Content-SHA256", sha256);
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(Files.size(file));
+        try (InputStream in = Files.newInputStream(file); OutputStream out = connection.getOutputStream()) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        }
+        return read(connection, mapper.constructType(UploadReceipt.class));
+    }
+
+    private <T> T get(String path, JavaType type) throws IOException, ApiException {
+        return read(open(path, "GET"), type);
     }
 
     private <T> T post(String path, Object body, Class<T> type) throws IOException, ApiException {
-        HttpRequest request = request(path, RPC_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build();
-        return read(send(request, HttpResponse.BodyHandlers.ofByteArray()), type);
+        byte[] json = mapper.writeValueAsBytes(body);
+        HttpURLConnection connection = open(path, "POST");
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setDoOutput(true); // buffered, not streamed: a request on a connection the server has closed
+        try (OutputStream out = connection.getOutputStream()) { // meanwhile is then sent again on a new one
+            out.write(json);
+        }
+        return read(connection, mapper.constructType(type));
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path)).timeout(timeout)
-                .header("Accept", "application/json");
+    private HttpURLConnection open(String path, String method) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) resolve(path).toURL().openConnection();
+        connection.setRequestMethod(method);
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        connection.setReadTimeout(READ_TIMEOUT_MS);
+        connection.setUseCaches(false);
+        connection.setRequestProperty("Accept", "application/json"); // the server's errors are JSON too
         String token = authenticator;
         if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+            connection.setRequestProperty("Authorization", "Bearer " + token);
         }
-        return b;
+        return connection;
     }
 
     /** The server URL joined with a path the server gave (relative, starting with a slash) or an absolute URL. */
@@ -215,21 +186,30 @@ public final class ServerApi {
         return URI.create(server + (path.startsWith("/") ? path : "/" + path));
     }
 
-    private <T> T read(HttpResponse<byte[]> response, Class<T> type) throws IOException, ApiException {
-        int status = response.statusCode();
-        if (status < 200 || status >= 300) {
-            throw ApiException.fromResponse(status, response.body(), response.headers().firstValue("Retry-After"),
-                    java.time.Instant.now());
+    /** The body of a 2xx answer as {@code type}; the body is read to its end so the connection can be kept. */
+    private <T> T read(HttpURLConnection connection, JavaType type) throws IOException, ApiException {
+        checkStatus(connection);
+        byte[] body;
+        try (InputStream in = connection.getInputStream()) {
+            body = in.readAllBytes();
         }
-        return mapper.readValue(response.body(), type);
+        return mapper.readValue(body, type);
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted: " + request.uri());
+    /** Throws the server's error for a status outside 2xx, having read (the start of) its body. */
+    private static void checkStatus(HttpURLConnection connection) throws IOException, ApiException {
+        int status = connection.getResponseCode();
+        if (status >= 200 && status < 300) {
+            return;
         }
+        if (status < 0) {
+            throw new IOException("not an HTTP answer from " + connection.getURL());
+        }
+        byte[] body;
+        try (InputStream error = connection.getErrorStream()) {
+            body = error == null ? new byte[0] : error.readNBytes(MAX_ERROR_BODY);
+        }
+        throw ApiException.fromResponse(status, body, Optional.ofNullable(connection.getHeaderField("Retry-After")),
+                Instant.now());
     }
 }

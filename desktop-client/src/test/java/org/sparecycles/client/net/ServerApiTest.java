@@ -49,6 +49,8 @@ class ServerApiTest {
                         + "\"authenticator\":\"tok\",\"newField\":true}"));
         server.createContext("/api/v1/scheduler", ex -> {
             seen.put("authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            seen.merge("scheduler-ports", " " + ex.getRemoteAddress().getPort(), String::concat);
+            ex.getRequestBody().readAllBytes();
             respond(ex, 200, "{\"assignments\":[],\"acknowledged\":[4],\"requestDelaySeconds\":30}");
         });
         server.createContext("/api/v1/files/big", ex -> {
@@ -69,6 +71,8 @@ class ServerApiTest {
         });
         server.createContext("/api/v1/results/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
+            seen.put("upload-method", ex.getRequestMethod());
+            seen.put("upload-length", String.valueOf(ex.getRequestHeaders().getFirst("Content-Length")));
             seen.put("upload-sha", ex.getRequestHeaders().getFirst("X-Content-SHA256"));
             seen.put("upload-body", new String(body, StandardCharsets.UTF_8));
             respond(ex, 200, "{\"resultId\":4,\"sha256\":\"" + Sha256.hex(body) + "\",\"size\":" + body.length + "}");
@@ -128,6 +132,18 @@ class ServerApiTest {
     }
 
     @Test
+    void callsAndErrorsKeepOneConnection() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            api.schedulerRequest(new SchedulerRequest(3, List.of(), 60, List.of()));
+            assertThrows(ApiException.class, () -> api.createAccount(new CreateAccountRequest("v@example.org", "pw",
+                    "V"))); // a 409 read to its end leaves the connection usable
+        }
+
+        assertEquals(1, java.util.Arrays.stream(seen.get("scheduler-ports").trim().split(" ")).distinct().count(),
+                "client ports of the three scheduler requests:" + seen.get("scheduler-ports"));
+    }
+
+    @Test
     void serverErrorWithoutJsonIsRetryable() {
         ApiException e = assertThrows(ApiException.class, () -> api.registerHost(null));
 
@@ -184,6 +200,20 @@ class ServerApiTest {
         assertEquals(sha, seen.get("upload-sha"));
         assertEquals("{\"files\":[]}", seen.get("upload-body"));
         assertEquals(new UploadReceipt(4, sha, 12), receipt);
+        assertEquals("PUT", seen.get("upload-method"));
+    }
+
+    @Test
+    void aLargeUploadIsStreamedWithItsLengthGivenUpFront() throws Exception {
+        byte[] bytes = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(5).nextBytes(bytes);
+        Path out = Files.write(tmp.resolve("big-out.json"), bytes);
+
+        UploadReceipt receipt = api.uploadOutput("/api/v1/results/4/output", out, Sha256.hex(out));
+
+        assertEquals(String.valueOf(bytes.length), seen.get("upload-length")); // not chunked
+        assertEquals(Sha256.hex(bytes), receipt.sha256());
+        assertEquals(bytes.length, receipt.size());
     }
 
     @Test
@@ -196,7 +226,7 @@ class ServerApiTest {
 
         IOException call = assertThrows(IOException.class,
                 () -> nowhere.schedulerRequest(new SchedulerRequest(1, List.of(), 0, List.of())));
-        IOException download = assertThrows(IOException.class, // over HttpURLConnection, not java.net.http
+        IOException download = assertThrows(IOException.class,
                 () -> nowhere.download("/api/v1/files/" + "e".repeat(64), tmp.resolve("x"), 100));
 
         for (IOException e : List.of(call, download)) {

@@ -29,8 +29,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
 
     private static Map<String, String> roles() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("engine", "engine (requests, downloads and hashing, uploads)");
-        m.put("httpClient", "JDK HTTP client threads (socket I/O)");
+        m.put("engine", "engine (requests, downloads and hashing, uploads, their socket I/O)");
         m.put("jitCompilers", "JIT compiler threads (C1, C2)");
         m.put("garbageCollector", "garbage collector threads");
         m.put("main", "launcher threads (JVM start, command line)");
