@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Footprint of an idle client (docs/benchmarks.md, "Desktop client footprint"): RSS and CPU % over a window.
 #
-#   desktop-client/bench/footprint.sh [headless|headless-lean|window|window-attached|boinc|all] [seconds]
+#   desktop-client/bench/footprint.sh [headless|headless-lean|installed|window|window-attached|boinc|all] [seconds]
 #
 # headless       java -jar desktop-client.jar --headless, attached to a local project server with no work: a first
 #                start (account, host benchmark, registration; its RSS after 15 s is printed), then the client is
 #                stopped and started again over the same data directory, and that idle client is measured
 # headless-lean  the same with java @desktop-client/headless.jvmopts
+# installed      the same with the installed package's launcher, /opt/sparecycles/bin/SpareCycles-headless (the
+#                systemd unit's: the jlink runtime of the .deb with headless.jvmopts; dpkg -i
+#                installer/target/sparecycles_*.deb first, built by ./mvnw -B -o verify -pl installer)
 # window         the desktop app (no --headless) under its own Xvfb, first-run wizard open
 # window-attached the desktop app under its own Xvfb, attached to a local project server with no work, main window
 #                only (no wizard): a first headless start attaches and registers (15 s), its data directory becomes
@@ -72,8 +75,9 @@ start_server() {
 headless() {
   local name=$1; shift
   [[ -n "${URL:-}" ]] || start_server
-  local run=(java "$@" -jar "$CLIENT_JAR" --headless --server "$URL" --email "bench-$name@example.org"
-      --password bench-password --data-dir "$WORK/$name")
+  local run=(java "$@" -jar "$CLIENT_JAR" --headless)
+  [[ $name == installed ]] && run=("$@")
+  run+=(--server "$URL" --email "bench-$name@example.org" --password bench-password --data-dir "$WORK/$name")
   "${run[@]}" > "$WORK/$name-first.log" 2>&1 &
   local pid=$!; PIDS+=($pid)
   sleep 15
@@ -135,6 +139,10 @@ LEAN=${LEAN_OPTS:-@desktop-client/headless.jvmopts}  # LEAN_OPTS=@file: try othe
 case "$WHAT" in
   headless) headless headless ;;
   headless-lean) headless headless-lean "$LEAN" ;;
+  installed)
+    INSTALLED=${INSTALLED:-/opt/sparecycles/bin/SpareCycles-headless}
+    [[ -x $INSTALLED ]] || { echo "no $INSTALLED: dpkg -i installer/target/sparecycles_*.deb" >&2; exit 1; }
+    headless installed "$INSTALLED" ;;
   window) window ;;
   window-attached) window_attached ;;
   boinc) boinc ;;

@@ -38,6 +38,8 @@ import org.sparecycles.workunits.samples.SampleImages;
 class InstalledPackageIT {
     private static final Path INSTALL_DIR = Path.of("/opt/sparecycles");
     private static final Path LAUNCHER = INSTALL_DIR.resolve("bin/SpareCycles");
+    /** The systemd unit's launcher: the client in headless mode, with desktop-client/headless.jvmopts. */
+    private static final Path HEADLESS_LAUNCHER = INSTALL_DIR.resolve("bin/SpareCycles-headless");
     private static final List<Path> OUTSIDE_OPT = List.of(Path.of("/usr/bin/sparecycles"),
             Path.of("/usr/share/applications/sparecycles.desktop"),
             Path.of("/usr/lib/systemd/user/sparecycles-client.service"));
@@ -78,7 +80,13 @@ class InstalledPackageIT {
         String desktopEntry = Files.readString(Path.of("/usr/share/applications/sparecycles.desktop"));
         assertTrue(desktopEntry.contains("Exec=" + LAUNCHER), desktopEntry);
         String userUnit = Files.readString(Path.of("/usr/lib/systemd/user/sparecycles-client.service"));
-        assertTrue(userUnit.contains("ExecStart=" + LAUNCHER + " --headless"), userUnit);
+        assertTrue(userUnit.contains("ExecStart=" + HEADLESS_LAUNCHER + "\n"), userUnit);
+        String headlessConfig = Files.readString(INSTALL_DIR.resolve("lib/app/SpareCycles-headless.cfg"));
+        assertTrue(headlessConfig.contains("-XX:+UseSerialGC") && headlessConfig.contains("-Xmx64m")
+                && headlessConfig.contains("-Dsparecycles.headless=true"), headlessConfig);
+        Result headlessHelp = run(Duration.ofSeconds(30), HEADLESS_LAUNCHER.toString(), "--help");
+        assertEquals(0, headlessHelp.exit(), headlessHelp::output);
+        assertTrue(headlessHelp.output().contains("--headless"), headlessHelp::output);
         Result help = run(Duration.ofSeconds(30), LAUNCHER.toString(), "--help");
         assertEquals(0, help.exit(), help::output);
         assertTrue(help.output().contains("--headless"), help::output);
@@ -103,9 +111,10 @@ class InstalledPackageIT {
                 Map.of("sigma", "1", "polarity", "dark", "min_area", "10"), new RedundancyPolicy(1, 1, 3, 3, 3600), 1,
                 SampleImages.inputFiles().subList(0, 2));
 
-        // As the systemd user unit runs it: ExecStart=<launcher> --headless, the account from its EnvironmentFile.
+        // As the systemd user unit runs it: ExecStart=<headless launcher>, the account from its EnvironmentFile; with
+        // an argument of its own, which must not make jpackage's launcher open the window instead.
         Path log = tmp.resolve("headless.log");
-        ProcessBuilder headless = new ProcessBuilder(LAUNCHER.toString(), "--headless")
+        ProcessBuilder headless = new ProcessBuilder(HEADLESS_LAUNCHER.toString(), "--cores", "1")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         headless.environment().putAll(Map.of("SPARECYCLES_SERVER", server.baseUri().toString(),
                 "SPARECYCLES_EMAIL", "volunteer@installer.test", "SPARECYCLES_PASSWORD", "volunteer-password",

@@ -29,7 +29,11 @@ public final class ClientMain implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    @Option(names = "--headless", description = "Run without the desktop UI (needs --server, --email, --password);"
+    /** Set for the JVM ({@code -D}) by the installed package's headless launcher, whatever its arguments. */
+    static final String HEADLESS_PROPERTY = "sparecycles.headless";
+
+    @Option(names = "--headless", defaultValue = "${sys:" + HEADLESS_PROPERTY + ":-false}",
+            description = "Run without the desktop UI (needs --server, --email, --password);"
             + " without it the desktop app opens.")
     boolean headless;
 

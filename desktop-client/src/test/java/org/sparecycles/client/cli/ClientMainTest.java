@@ -48,6 +48,19 @@ class ClientMainTest {
     }
 
     @Test
+    void theHeadlessLaunchersPropertyRunsHeadlessWithoutTheOption() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-D" + ClientMain.HEADLESS_PROPERTY + "=true", "-verbose:class", "-cp",
+                System.getProperty("java.class.path"), ClientMain.class.getName(), "--email", "nobody",
+                "--data-dir", tmp.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(2, p.waitFor(), out); // the headless run's usage error, not the desktop app
+        assertTrue(out.contains("server: missing"), out);
+        assertTrue(out.lines().noneMatch(l -> l.contains(" javafx.") || l.contains("com.sun.javafx")), out);
+    }
+
+    @Test
     void missingValuesAreNamedAndExitWithTwo() {
         assertEquals(2, ClientMain.run("--headless", "--email", "nobody", "--data-dir", tmp.toString()));
         assertTrue(err().contains("server: missing"), err());
