@@ -72,12 +72,11 @@ start_server() {
   echo "server did not start: $(cat "$WORK/server.log")" >&2; exit 1
 }
 
+# headless NAME COMMAND...: a headless client started by COMMAND (which runs it headless), first start then measured.
 headless() {
   local name=$1; shift
   [[ -n "${URL:-}" ]] || start_server
-  local run=(java "$@" -jar "$CLIENT_JAR" --headless)
-  [[ $name == installed ]] && run=("$@")
-  run+=(--server "$URL" --email "bench-$name@example.org" --password bench-password --data-dir "$WORK/$name")
+  local run=("$@" --server "$URL" --email "bench-$name@example.org" --password bench-password --data-dir "$WORK/$name")
   "${run[@]}" > "$WORK/$name-first.log" 2>&1 &
   local pid=$!; PIDS+=($pid)
   sleep 15
@@ -137,8 +136,8 @@ echo "| --- | --- | --- | --- | --- |"
 FIRST=()
 LEAN=${LEAN_OPTS:-@desktop-client/headless.jvmopts}  # LEAN_OPTS=@file: try other options
 case "$WHAT" in
-  headless) headless headless ;;
-  headless-lean) headless headless-lean "$LEAN" ;;
+  headless) headless headless java -jar "$CLIENT_JAR" --headless ;;
+  headless-lean) headless headless-lean java "$LEAN" -jar "$CLIENT_JAR" --headless ;;
   installed)
     INSTALLED=${INSTALLED:-/opt/sparecycles/bin/SpareCycles-headless}
     [[ -x $INSTALLED ]] || { echo "no $INSTALLED: dpkg -i installer/target/sparecycles_*.deb" >&2; exit 1; }
@@ -146,7 +145,8 @@ case "$WHAT" in
   window) window ;;
   window-attached) window_attached ;;
   boinc) boinc ;;
-  all) headless headless; headless headless-lean "$LEAN"; window; window_attached; boinc ;;
+  all) headless headless java -jar "$CLIENT_JAR" --headless
+       headless headless-lean java "$LEAN" -jar "$CLIENT_JAR" --headless; window; window_attached; boinc ;;
   *) echo "unknown: $WHAT" >&2; exit 2 ;;
 esac
 for line in "${FIRST[@]}"; do echo "$line"; done
