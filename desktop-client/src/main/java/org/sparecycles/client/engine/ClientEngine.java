@@ -319,6 +319,10 @@ public final class ClientEngine implements AutoCloseable {
         if (runner.computing()) {
             at = earlier(at, now.plus(config.progressRefresh()));
         }
+        Optional<Instant> dismissal = runner.nextIdleDismissal();
+        if (dismissal.isPresent()) {
+            at = earlier(at, dismissal.get());
+        }
         if (at != null) {
             long ms = Math.max(10, Duration.between(now, at).toMillis());
             wake = loop.schedule(this::refreshAndTick, Duration.ofMillis(ms));

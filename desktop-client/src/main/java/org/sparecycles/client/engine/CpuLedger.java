@@ -41,10 +41,11 @@ final class CpuLedger {
      * @param otherChildrenSeconds      processes the client ran before its first worker (none expected), counted
      *                                  as the client's
      * @param workerProcessesSeconds    every worker process that ended, whole (JVM start to exit)
-     * @param workersStarted            worker processes started
+     * @param workersStarted            worker processes started (one serves its slot's tasks one after another)
      * @param tasksMeasured             tasks whose worker reported where its CPU went
      * @param appSeconds                of the workers: inside the app's computation
-     * @param workerStartSeconds        of the workers: JVM start until the app started
+     * @param workerStartSeconds        of the workers: JVM start, or the next task handed to a waiting worker, until
+     *                                  the app started
      * @param checkpointSeconds         of the workers: writing checkpoints and progress while the app ran; the
      *                                  rest of the whole is after the app (writing the output, JVM exit) and
      *                                  workers stopped before they finished

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.sparecycles.client.state.AtomicFiles;
@@ -23,7 +24,8 @@ import org.sparecycles.client.worker.WorkerProcess;
 
 /**
  * Runs tasks in worker processes, one per slot: starts, continues, resumes and holds them as {@link RunPlanner}
- * decides, takes in what they computed when they exit, and gives tasks up. Keeps what the engine knows of its
+ * decides, takes in what they computed when their task ends (a worker that succeeded waits a moment for its slot's
+ * next task, see {@link WorkerSlots#keepIdle}), and gives tasks up. Keeps what the engine knows of its
  * workers beyond the task records: progress, seconds computed, memory used and why a task is held. Engine thread
  * only.
  */
@@ -113,15 +115,22 @@ final class TaskRunner {
             int slot = freeSlot();
             engine.update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
-                cpu.workerStarting();
-                WorkerProcess w = slots.startFresh(t, slot, engine.settings().checkpointInterval());
+                WorkerProcess w = slots.startFresh(t, slot, engine.settings().checkpointInterval(),
+                        cpu::workerStarting);
                 watch(t.resultId(), w);
                 engine.log("started result " + t.resultId() + " (" + t.assignment().resultName() + ") in slot "
-                        + slot);
+                        + slot + (w.tasksGiven() > 1 ? " by the worker of the task before" : ""));
             } catch (IOException e) {
                 failTask(t.resultId(), "cannot start worker: " + e.getMessage());
             }
         }
+        // a worker that finished its task waits a moment for the slot's next one; none while computing is held
+        slots.dismissIdle(now, plan.run().isEmpty() && plan.start().isEmpty() && !plan.held().isEmpty());
+    }
+
+    /** When a worker waiting for its slot's next task is due to be dismissed, if one waits. */
+    Optional<Instant> nextIdleDismissal() {
+        return slots.nextDismissal();
     }
 
     private void failOverdue(Instant now) {
@@ -184,8 +193,12 @@ final class TaskRunner {
         }
     }
 
-    /** Stops every worker on purpose (their tasks resume from their checkpoints at the next start); how many. */
+    /**
+     * Stops every worker on purpose (their tasks resume from their checkpoints at the next start) and dismisses the
+     * idle ones, waiting until they are gone; how many were stopped (idle ones not counted).
+     */
     int stopAll() {
+        slots.dismissAllAndWait();
         int stopped = 0;
         for (WorkerProcess w : workers.values()) {
             w.stop();
@@ -231,10 +244,11 @@ final class TaskRunner {
     private void watch(long resultId, WorkerProcess w) {
         workers.put(resultId, w);
         progress.put(resultId, 0.0);
-        w.onExit().thenAccept(code -> engine.loop().post(() -> workerExited(resultId, w, code)));
+        w.task().thenAccept(code -> engine.loop().post(() -> taskEnded(resultId, w, code)));
     }
 
-    private void workerExited(long resultId, WorkerProcess w, int code) {
+    /** The worker's task ended: it is done ({@code code} 0, and the worker waits for another) or the worker exited. */
+    private void taskEnded(long resultId, WorkerProcess w, int code) {
         if (workers.get(resultId) != w) {
             return; // stopped on purpose (shutdown, cancel)
         }
@@ -242,6 +256,7 @@ final class TaskRunner {
         paused.remove(resultId);
         TaskRecord t = engine.state().task(resultId).orElse(null);
         if (t == null || t.state() != TaskState.RUNNING || engine.stopping()) {
+            w.dismiss();
             return;
         }
         Slot slot = slots.slot(t.slot());
@@ -250,12 +265,17 @@ final class TaskRunner {
             if (code == 0 && outcome.isPresent()) {
                 cpu.computed(outcome.get()); // only workers of this run: their CPU is among this process's children
                 computed(resultId, slot, outcome.get());
+                if (w.isAlive()) {
+                    slots.keepIdle(t.slot(), w, engine.clock().instant());
+                }
             } else {
+                w.dismiss();
                 String message = code == 0 ? "worker exited without a result" : slot.readError();
                 engine.log("task " + resultId + " failed: " + message);
                 failTask(resultId, message);
             }
         } catch (IOException e) {
+            w.dismiss();
             failTask(resultId, "cannot read worker result: " + e.getMessage());
         }
         tick.run();
@@ -274,7 +294,7 @@ final class TaskRunner {
         forget(resultId);
         engine.log(String.format(Locale.ROOT, "task %d finished in %.1f s (cpu %.1f s)", resultId,
                 o.elapsedSeconds(), o.cpuSeconds()));
-        slot.clear();
+        slot.clearTaskFiles(); // the worker's log and pid stay: it may serve the slot's next task
     }
 
     private boolean movedOutput(long resultId, WorkerOutcome o) throws IOException {

@@ -3,8 +3,11 @@ package org.sparecycles.client.engine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.state.TaskRecord;
@@ -14,8 +17,21 @@ import org.sparecycles.client.worker.WorkerProcess;
 import org.sparecycles.client.worker.WorkerTask;
 import org.sparecycles.workunits.protocol.InputRef;
 
-/** The slot directories {@code slots/<n>} and starting workers in them. Used from the engine thread only. */
+/**
+ * The slot directories {@code slots/<n>}, starting workers in them and the workers that finished a task and wait
+ * for the slot's next one. Used from the engine thread only.
+ */
 final class WorkerSlots {
+    /**
+     * How long a worker that finished its task waits for the slot's next one before it is dismissed: long enough
+     * for the next task's start, which usually follows at once; short enough not to hold a heap for nothing.
+     */
+    static final Duration IDLE_WORKER_GRACE = Duration.ofSeconds(5);
+
+    private record Idle(WorkerProcess worker, Instant since) {
+    }
+
+    private final Map<Integer, Idle> idle = new HashMap<>();
     private final Path root;
     private final ClientConfig config;
     private final WorkerLauncher launcher;
@@ -44,13 +60,65 @@ final class WorkerSlots {
         return killed;
     }
 
-    /** Clears the slot, writes the task and starts a fresh worker. */
-    WorkerProcess startFresh(TaskRecord task, int index, Duration checkpointInterval) throws IOException {
+    /**
+     * Clears the slot, writes the task and gives it to the slot's idle worker when that one has the heap the task
+     * asks for; otherwise starts a fresh worker, running {@code beforeLaunch} first.
+     */
+    WorkerProcess startFresh(TaskRecord task, int index, Duration checkpointInterval, Runnable beforeLaunch)
+            throws IOException {
         Slot slot = slot(index);
+        Idle waiting = idle.remove(index);
+        long heap = WorkerLauncher.heapMegabytes(task.assignment().memoryBoundBytes());
+        if (waiting != null && waiting.worker().heapMegabytes() == heap && waiting.worker().isAlive()) {
+            slot.clearTaskFiles();
+            slot.writeTask(workerTask(task, checkpointInterval));
+            if (waiting.worker().next()) {
+                return waiting.worker();
+            }
+        }
+        if (waiting != null) {
+            waiting.worker().dismissAndWait(); // before killStale, which would kill it (its pid is the slot's)
+        }
         WorkerLauncher.killStale(slot);
         slot.clear();
         slot.writeTask(workerTask(task, checkpointInterval));
+        beforeLaunch.run();
         return launcher.start(slot, task.assignment().memoryBoundBytes());
+    }
+
+    /**
+     * Keeps a worker that finished its task, alive and waiting, for the slot's next task. It is dismissed when
+     * none comes within {@link #IDLE_WORKER_GRACE} (see {@link #dismissIdle}).
+     */
+    void keepIdle(int index, WorkerProcess worker, Instant now) {
+        Idle before = idle.put(index, new Idle(worker, now));
+        if (before != null && before.worker() != worker) {
+            before.worker().dismiss();
+        }
+    }
+
+    /** Dismisses idle workers waiting since {@link #IDLE_WORKER_GRACE} or longer, or every one when {@code all}. */
+    void dismissIdle(Instant now, boolean all) {
+        idle.values().removeIf(i -> {
+            if (all || !now.isBefore(i.since().plus(IDLE_WORKER_GRACE)) || !i.worker().isAlive()) {
+                i.worker().dismiss();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** When the next idle worker is due to be dismissed, if one waits. */
+    Optional<Instant> nextDismissal() {
+        return idle.values().stream().map(i -> i.since().plus(IDLE_WORKER_GRACE)).min(Instant::compareTo);
+    }
+
+    /** Dismisses every idle worker and waits until they are gone (their CPU is then among the client's children). */
+    int dismissAllAndWait() {
+        int n = idle.size();
+        idle.values().forEach(i -> i.worker().dismissAndWait());
+        idle.clear();
+        return n;
     }
 
     /** Files the slot's checkpoint holds for this task (0 without one). */
@@ -63,6 +131,10 @@ final class WorkerSlots {
     /** Starts a worker again on the task in its slot; it resumes from the slot's checkpoint. */
     WorkerProcess resume(TaskRecord task, Duration checkpointInterval) throws IOException {
         Slot slot = slot(task.slot());
+        Idle waiting = idle.remove(task.slot());
+        if (waiting != null) {
+            waiting.worker().dismissAndWait();
+        }
         WorkerLauncher.killStale(slot);
         Optional<WorkerTask> written = readTask(slot);
         if (written.isEmpty() || written.get().resultId() != task.resultId()) {

@@ -26,7 +26,7 @@ import org.sparecycles.workunits.json.Json;
  *   <li>{@code progress}, the fraction done as text;</li>
  *   <li>{@code output.json}, the canonical output, then {@code result.json} ({@link WorkerOutcome}), both atomic;</li>
  *   <li>{@code error.txt}, the message of a failed run;</li>
- *   <li>{@code worker.log}, the worker's stdout and stderr.</li>
+ *   <li>{@code worker.log}, the worker's standard error (what it logs), over every task it served.</li>
  * </ul>
  */
 public final class Slot {
@@ -84,6 +84,21 @@ public final class Slot {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Empties the slot of a task's files, keeping the worker's: {@code worker.log}, which a worker serving the slot's
+     * next task still appends to, and {@code worker.pid}.
+     */
+    public void clearTaskFiles() throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (!p.equals(logFile()) && !p.equals(pidFile())) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }

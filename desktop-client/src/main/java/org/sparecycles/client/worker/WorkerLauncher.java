@@ -18,8 +18,8 @@ import org.sparecycles.workunits.hash.Sha256;
 /**
  * Starts worker JVMs: {@code [nice -n 19] <java> -Dsparecycles.worker=<slot dir> -Xmx<m> [class archive] -cp <this
  * JVM's class path> WorkerMain <slot dir>},
- * with stdout and stderr appended to the slot's {@code worker.log} and stdin a pipe the worker watches (see
- * {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
+ * with stderr appended to the slot's {@code worker.log}, stdout a pipe of control lines from the worker and stdin a
+ * pipe of the client's lines, which the worker watches (see {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
  *
  * <p>Class archive: on HotSpot, the first worker of a client run with no archive yet writes the classes it loaded
  * into an AppCDS archive as it exits ({@code -XX:ArchiveClassesAtExit}); later workers map it
@@ -94,15 +94,14 @@ public final class WorkerLauncher {
     public WorkerProcess start(Slot slot, long memoryBoundBytes) throws IOException {
         List<String> command = command(slot.dir(), memoryBoundBytes);
         ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(slot.logFile().toFile()));
+                .redirectError(ProcessBuilder.Redirect.appendTo(slot.logFile().toFile())); // stdout: control lines
         Process process = pb.start();
         Files.writeString(slot.pidFile(), Long.toString(process.pid()));
         if (classArchive.isPresent() && command.contains(dumpOption(classArchive.get()))) {
             Path archive = classArchive.get();
             process.onExit().thenAccept(p -> keepArchive(p.exitValue(), archive));
         }
-        return new WorkerProcess(process);
+        return new WorkerProcess(process, heapMegabytes(memoryBoundBytes));
     }
 
     List<String> command(Path slotDir, long memoryBoundBytes) {

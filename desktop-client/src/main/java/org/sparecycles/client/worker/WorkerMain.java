@@ -1,7 +1,10 @@
 package org.sparecycles.client.worker;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
@@ -12,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.sparecycles.client.state.AtomicFiles;
 import org.sparecycles.workunits.app.AppContext;
 import org.sparecycles.workunits.app.AppException;
@@ -25,11 +30,21 @@ import org.sparecycles.workunits.json.Json;
 
 /**
  * The worker process: {@code java ... org.sparecycles.client.worker.WorkerMain <slot dir>}. Runs the task in
- * the slot's {@code task.json} with {@link AppRunner}, resuming from {@code checkpoint.json}, and exits with a
- * {@link WorkerExit} code. It stops at once when its standard input closes, i.e. when the client that started
- * it is gone, so a killed client leaves no worker writing into the slot.
+ * the slot's {@code task.json} with {@link AppRunner}, resuming from {@code checkpoint.json}. A task that fails
+ * ends the process with a {@link WorkerExit} code. After a task that succeeded the worker writes the line
+ * {@value #DONE} to its standard output (its control channel; what it logs goes to standard error) and waits for
+ * the client's next line on its standard input: {@value #NEXT} runs the task now in the slot's {@code task.json},
+ * {@value #EXIT} ends the process with {@link WorkerExit#OK}. So one JVM serves the tasks of a slot one after
+ * another, and a task does not pay for a JVM's start and exit. It stops at once when its standard input closes,
+ * i.e. when the client that started it is gone, so a killed client leaves no worker writing into the slot.
  */
 public final class WorkerMain {
+    /** The line a worker writes to its standard output once a task's output and {@code result.json} are written. */
+    public static final String DONE = "done";
+    /** The client's line asking the worker to run the task now in the slot's {@code task.json}. */
+    public static final String NEXT = "next";
+    /** The client's line asking an idle worker to exit. */
+    public static final String EXIT = "exit";
     /** Least time between two writes of the progress file. */
     private static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
     private final Slot slot;
@@ -46,10 +61,38 @@ public final class WorkerMain {
             System.err.println("usage: WorkerMain <slot dir>");
             System.exit(WorkerExit.BAD_TASK);
         }
-        watchParent(System.in);
+        PrintStream control = System.out;
+        System.setOut(System.err); // the worker's and the app's log lines go to worker.log, not the control channel
+        BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+        watchParent(System.in, commands);
         lowerPriority();
         Slot slot = new Slot(-1, Path.of(args[0]));
-        System.exit(new WorkerMain(slot, CpuClock.processClock()).run());
+        CpuClock process = CpuClock.processClock();
+        double before = 0; // the first task's CPU includes the JVM's start
+        while (true) {
+            double base = before;
+            int code = new WorkerMain(slot, () -> process.seconds() - base).run();
+            if (code != WorkerExit.OK) {
+                System.exit(code);
+            }
+            control.println(DONE);
+            control.flush();
+            if (control.checkError()) {
+                Runtime.getRuntime().halt(WorkerExit.PARENT_GONE);
+            }
+            if (!NEXT.equals(take(commands))) {
+                System.exit(WorkerExit.OK);
+            }
+            before = process.seconds();
+        }
+    }
+
+    private static String take(BlockingQueue<String> commands) {
+        try {
+            return commands.take();
+        } catch (InterruptedException e) {
+            return EXIT;
+        }
     }
 
     int run() {
@@ -211,12 +254,19 @@ public final class WorkerMain {
         }
     }
 
-    /** Halts the JVM as soon as standard input reaches end of file: the client died or closed the pipe. */
-    private static void watchParent(InputStream in) {
+    /**
+     * Reads the client's lines from standard input into {@code commands} ({@link #NEXT}, {@link #EXIT}; others are
+     * ignored) and halts the JVM as soon as it reaches end of file: the client died or closed the pipe.
+     */
+    private static void watchParent(InputStream in, BlockingQueue<String> commands) {
         Thread watcher = new Thread(() -> {
             try {
-                while (in.read() >= 0) {
-                    // the client sends nothing; any byte is ignored
+                BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    String command = line.strip();
+                    if (command.equals(NEXT) || command.equals(EXIT)) {
+                        commands.add(command);
+                    }
                 }
             } catch (IOException e) {
                 // treated like end of file

@@ -17,11 +17,11 @@ public record WorkerOutcome(long resultId, String outputSha256, long outputSize,
     }
 
     /**
-     * The worker process's own CPU (all its threads, JVM start included), in seconds, of the run that finished
-     * the task.
+     * The worker process's own CPU (all its threads), in seconds, of the run that finished the task, counted from
+     * the JVM's start for a worker's first task and from the client's {@code next} line for the later ones.
      *
-     * @param atStart           process CPU when the app started: JVM start, reading the task, finding the app
-     * @param atEnd             process CPU when the app returned its output
+     * @param atStart           CPU when the app started: JVM start (first task), reading the task, finding the app
+     * @param atEnd             CPU when the app returned its output
      * @param checkpointSeconds CPU of the computing thread spent writing checkpoints and progress in between; not
      *                          the app's, though inside its run
      */

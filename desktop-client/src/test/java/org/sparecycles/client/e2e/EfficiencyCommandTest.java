@@ -52,8 +52,8 @@ class EfficiencyCommandTest {
             rows.put(m.group(1).trim(), Double.parseDouble(m.group(2)));
         }
         double app = rows.get("inside the app (worker, app computing)");
-        double start = rows.get("worker start (JVM start to app start)");
-        double end = rows.get("worker end (app done to exit)");
+        double start = rows.get("worker start (JVM start or next task, to app start)");
+        double end = rows.get("worker end (app done to next task or exit)");
         double checkpoints = rows.get("worker checkpoints and progress files");
         double client = rows.get("client process (scheduling, transfers, hashing, state)");
         double total = rows.get("total");
@@ -74,9 +74,11 @@ class EfficiencyCommandTest {
         assertEquals(client, Double.parseDouble(last.group(5)), 0.006);
 
         int tasks = 0;
+        int workers = 0;
         for (int i = 1; i <= 2; i++) {
             JsonNode cpu = Json.mapper().readTree(tmp.resolve("eff/volunteers/volunteer-" + i + "/cpu.json").toFile());
-            assertEquals(cpu.get("workersStarted").asInt(), cpu.get("tasksMeasured").asInt(), cpu.toString());
+            assertTrue(cpu.get("workersStarted").asInt() >= 1, cpu.toString());
+            workers += cpu.get("workersStarted").asInt();
             assertTrue(cpu.get("workerProcessesSeconds").asDouble() > cpu.get("appSeconds").asDouble(), cpu.toString());
             JsonNode threads = cpu.get("clientThreads");
             double byThread = 0;
@@ -89,6 +91,8 @@ class EfficiencyCommandTest {
             tasks += cpu.get("tasksMeasured").asInt();
         }
         assertEquals(4, tasks, "two work units, two replicas each");
+        assertTrue(workers < tasks, "a worker that finished its task serves its slot's next one: " + workers
+                + " workers for " + tasks + " tasks");
         assertTrue(Files.exists(tmp.resolve("eff/workload/NOTICE")));
     }
 

@@ -9,6 +9,7 @@ import static org.sparecycles.client.engine.EngineTests.inProcessOutput;
 import static org.sparecycles.client.engine.EngineTests.log;
 import static org.sparecycles.client.engine.EngineTests.logged;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.sparecycles.client.state.StateStore;
 import org.sparecycles.client.state.TaskState;
 import org.sparecycles.client.testing.Await;
 import org.sparecycles.workunits.hash.Sha256;
+import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
@@ -106,6 +108,38 @@ class ClientEngineTest {
         Await.until(() -> engine.snapshot().tasks().stream().anyMatch(t -> t.resultId() == 21
                 && t.state().equals("REPORTED")), BOUND, () -> engine.snapshot().toString());
         assertTrue(Files.readString(tmp.resolve("client/events.log")).contains("reported 1 results"));
+    }
+
+    @Test
+    void aWorkerServesItsSlotsNextTaskAndLeavesWhenNoneFollows() throws Exception {
+        server.serveOnce(sampleAssignment(31, "blobs.png", "dotblot.png"), sampleAssignment(32, "coins.png"));
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> server.reports().size() == 2, BOUND, () -> log(engine));
+        assertTrue(server.reports().stream().allMatch(r -> r.outcome().equals(ResultReport.SUCCESS)),
+                server.reports()::toString);
+        assertArrayEquals(inProcessOutput("coins.png"), server.uploads.get(32L));
+        List<String> starts = engine.events().recent().stream().map(ClientEvent::message)
+                .filter(m -> m.startsWith("started result ")).toList();
+        assertEquals(2, starts.size(), log(engine));
+        assertEquals(1, starts.stream().filter(m -> m.endsWith("in slot 0")).count(), log(engine));
+        assertEquals(1, starts.stream().filter(m -> m.endsWith("in slot 0 by the worker of the task before"))
+                .count(), "the second task ran in the first one's worker:\n" + log(engine));
+        // no task follows: the waiting worker is dismissed while the engine runs on
+        Await.until(() -> workers().isEmpty(), BOUND, () -> "workers still running: " + workers());
+        assertFalse(engine.snapshot().status().equals("computing"), engine.snapshot()::toString);
+
+        engine.close();
+        JsonNode cpu = Json.mapper().readTree(tmp.resolve("client/cpu.json").toFile());
+        assertEquals(1, cpu.get("workersStarted").asInt(), cpu.toString());
+        assertEquals(2, cpu.get("tasksMeasured").asInt(), cpu.toString());
+    }
+
+    /** Worker processes among this JVM's descendants (the engine runs in it). */
+    private static List<ProcessHandle> workers() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
+                .contains("sparecycles.worker=")).toList();
     }
 
     @Test

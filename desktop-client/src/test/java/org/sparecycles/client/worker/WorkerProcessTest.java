@@ -61,8 +61,9 @@ class WorkerProcessTest {
         return w;
     }
 
+    /** How the task given last ended: 0 when done (the worker then waits for the next), else the exit code. */
     private static int exitOf(WorkerProcess w) throws Exception {
-        return w.onExit().get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        return w.task().get(BOUND.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static byte[] inProcessOutput(List<String> samples) throws Exception {
@@ -87,6 +88,36 @@ class WorkerProcessTest {
         assertTrue(outcome.cpuSeconds() > 0, outcome::toString);
         assertTrue(outcome.elapsedSeconds() > 0, outcome::toString);
         assertEquals(1.0, slot.readProgress());
+    }
+
+    @Test
+    void oneWorkerServesTheSlotsTasksOneAfterAnotherAndExitsWhenDismissed() throws Exception {
+        Slot slot = slotWith(SAMPLES.subList(0, 2), "none", 0);
+        WorkerProcess w = start(slot);
+        assertEquals(WorkerExit.OK, exitOf(w), () -> slot.readError());
+        WorkerOutcome first = slot.readOutcome().orElseThrow();
+        assertTrue(w.isAlive(), "a worker that finished its task waits for the next");
+
+        slot.clearTaskFiles();
+        assertTrue(Files.isRegularFile(slot.logFile()), "the worker's log stays");
+        List<WorkerTask.Input> inputs = List.of(new WorkerTask.Input("coins.png",
+                Files.write(tmp.resolve("cache-coins.png"), SampleImages.bytes("coins.png")).toString()));
+        slot.writeTask(new WorkerTask(43, "wu_43_0", "particle-count", "1.0", PARAMETERS, inputs, "none", 0));
+        assertTrue(w.next());
+        assertEquals(WorkerExit.OK, exitOf(w), () -> slot.readError());
+
+        WorkerOutcome second = slot.readOutcome().orElseThrow();
+        assertEquals(43, second.resultId());
+        assertArrayEquals(inProcessOutput(List.of("coins.png")), Files.readAllBytes(slot.outputFile()));
+        assertEquals(Long.toString(w.pid()), Files.readString(slot.pidFile()).trim());
+        assertTrue(second.appCpu().atStart() < first.appCpu().atStart(),
+                "the second task's start holds no JVM start: " + first.appCpu() + " then " + second.appCpu());
+        assertTrue(second.cpuSeconds() > 0 && second.cpuSeconds() < first.cpuSeconds() + 60, second::toString);
+        String log = Files.readString(slot.logFile());
+        assertTrue(log.contains("result 42: done") && log.contains("result 43: done"), log);
+
+        w.dismiss();
+        assertEquals(WorkerExit.OK, w.onExit().get(BOUND.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test

@@ -86,8 +86,8 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%-58s %10s %8s%n", "volunteer CPU", "seconds", "share"));
         row(s, "inside the app (worker, app computing)", app);
-        row(s, "worker start (JVM start to app start)", workerStart);
-        row(s, "worker end (app done to exit)", workerEnd);
+        row(s, "worker start (JVM start or next task, to app start)", workerStart);
+        row(s, "worker end (app done to next task or exit)", workerEnd);
         row(s, "worker checkpoints and progress files", checkpoints);
         row(s, "client process (scheduling, transfers, hashing, state)", client);
         s.append(String.format(Locale.ROOT, "%-58s %10.3f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
