@@ -125,7 +125,8 @@ final class TaskRunner {
             }
         }
         // a worker that finished its task waits a moment for the slot's next one; none while computing is held
-        slots.dismissIdle(now, plan.run().isEmpty() && plan.start().isEmpty() && !plan.held().isEmpty());
+        slots.dismissIdle(now, !engine.settings().computingAllowed()
+                || plan.run().isEmpty() && plan.start().isEmpty() && !plan.held().isEmpty());
     }
 
     /** When a worker waiting for its slot's next task is due to be dismissed, if one waits. */

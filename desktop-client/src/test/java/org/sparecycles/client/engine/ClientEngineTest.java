@@ -136,6 +136,21 @@ class ClientEngineTest {
         assertEquals(2, cpu.get("tasksMeasured").asInt(), cpu.toString());
     }
 
+    @Test
+    void aWaitingWorkerIsDismissedAtOnceWhenComputingIsHeld() throws Exception {
+        server.serveOnce(sampleAssignment(33, "blobs.png"));
+        // the engine's clock stands still, so the worker's 5 s of waiting never pass: only the hold can end it
+        ClientEngine engine = start(config().build(), Clock.fixed(CLOCK.instant(), java.time.ZoneOffset.UTC));
+        Await.until(() -> logged(engine, "task 33 finished in"), BOUND, () -> log(engine));
+        assertEquals(1, workers().size(), "the worker waits for a next task: " + workers());
+
+        EngineSettings running = engine.settings();
+        engine.apply(new EngineSettings(running.maxRunning(), "computer in use", false, false, running.minBuffer(),
+                running.extraTasks(), running.projects()));
+
+        Await.until(() -> workers().isEmpty(), BOUND, () -> "workers still running: " + workers());
+    }
+
     /** Worker processes among this JVM's descendants (the engine runs in it). */
     private static List<ProcessHandle> workers() {
         return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
