@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +160,29 @@ class ValidationTest {
         assertEquals("OVER/SUCCESS/INVALID", t.resultState(a[3].resultId()));
         assertEquals(1, t.count("SELECT COUNT(DISTINCT granted_credit) FROM results WHERE validate_state = 'VALID'"),
                 "a late valid result gets the work unit's credit, not its own claim");
+    }
+
+    @Test
+    void aResultWhoseOutputLeftTheStoreIsAValidateErrorAndTheOthersWaitForAQuorum() throws Exception {
+        t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png");
+        Volunteer first = volunteer(1.0);
+        Volunteer second = volunteer(1.0);
+        Assignment a = fetchOne(first);
+        Assignment b = fetchOne(second);
+        t.complete(first.api(), first.host(), a.resultId(), RIGHT, 50);
+        String lost = t.rows("SELECT output_sha256 FROM results WHERE id = ?", a.resultId()).get(0).get(0);
+        // gone before the quorum is in (a report wakes the validator): outputs are compared by their hashes, but the
+        // store must still hold them
+        Files.delete(t.server.files().path(lost));
+        t.complete(second.api(), second.host(), b.resultId(), WRONG, 50);
+
+        t.server.runBackgroundPassNow();
+
+        assertEquals("OVER/VALIDATE_ERROR/INVALID", t.resultState(a.resultId()));
+        assertEquals("output " + lost + " is missing from the store", t.rows("SELECT error_message FROM results"
+                + " WHERE id = ?", a.resultId()).get(0).get(0));
+        assertEquals("OVER/SUCCESS/INIT", t.resultState(b.resultId()), "one output alone is no quorum");
+        assertEquals(0.0, t.server.stats().hosts().stream().mapToDouble(Stats.HostStats::totalCredit).sum());
     }
 
     @Test

@@ -18,8 +18,9 @@ import org.sparecycles.workunits.hash.Sha256;
 /**
  * Starts worker JVMs: {@code [nice -n 19] <java> -Dsparecycles.worker=<slot dir> -Xmx<m> [class archive] -cp <this
  * JVM's class path> WorkerMain <slot dir>},
- * with stderr appended to the slot's {@code worker.log}, stdout a pipe of control lines from the worker and stdin a
- * pipe of the client's lines, which the worker watches (see {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
+ * with stderr appended to the slot's {@code worker.log}, stdout a pipe of control lines from the worker (other lines
+ * on it, such as the JVM's warnings, are appended to the log too) and stdin a pipe of the client's lines, which the
+ * worker watches (see {@link WorkerMain}). On Windows the worker moves itself to the idle priority class.
  *
  * <p>Class archive: on HotSpot, the first worker of a client run with no archive yet writes the classes it loaded
  * into an AppCDS archive as it exits ({@code -XX:ArchiveClassesAtExit}); later workers map it
@@ -101,7 +102,7 @@ public final class WorkerLauncher {
             Path archive = classArchive.get();
             process.onExit().thenAccept(p -> keepArchive(p.exitValue(), archive));
         }
-        return new WorkerProcess(process, heapMegabytes(memoryBoundBytes));
+        return new WorkerProcess(process, heapMegabytes(memoryBoundBytes), slot.logFile());
     }
 
     List<String> command(Path slotDir, long memoryBoundBytes) {

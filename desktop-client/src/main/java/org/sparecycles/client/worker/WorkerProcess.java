@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,26 +25,44 @@ public final class WorkerProcess {
     private volatile CompletableFuture<Integer> task = new CompletableFuture<>();
     private volatile int tasksGiven = 1;
 
-    WorkerProcess(Process process, long heapMegabytes) {
+    /**
+     * @param log where lines on the worker's standard output other than control lines go (the JVM's own warnings
+     *            are printed there)
+     */
+    WorkerProcess(Process process, long heapMegabytes, Path log) {
         this.process = process;
         this.heapMegabytes = heapMegabytes;
-        Thread reader = new Thread(this::readControl, "sparecycles-worker-" + process.pid());
+        Thread reader = new Thread(() -> readControl(log), "sparecycles-worker-" + process.pid());
         reader.setDaemon(true);
         reader.start();
         process.onExit().thenAccept(p -> task.complete(p.exitValue()));
     }
 
-    /** Reads the worker's control lines: each {@link WorkerMain#DONE} completes the task given last. */
-    private void readControl() {
+    /**
+     * Reads the worker's standard output: each {@link WorkerMain#DONE} completes the task given last; other lines
+     * are appended to the log.
+     */
+    private void readControl(Path log) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.US_ASCII))) {
+                StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.strip().equals(WorkerMain.DONE)) {
                     task.complete(WorkerExit.OK);
+                } else {
+                    appendTo(log, line);
                 }
             }
         } catch (IOException e) {
             // the worker is gone: its exit completes the task
+        }
+    }
+
+    private static void appendTo(Path log, String line) {
+        try {
+            Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the slot was cleared meanwhile: the line is dropped, as a log line may be
         }
     }
 

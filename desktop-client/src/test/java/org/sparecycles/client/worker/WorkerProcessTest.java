@@ -121,6 +121,24 @@ class WorkerProcessTest {
     }
 
     @Test
+    void theControlLineEndsATaskAndOtherLinesOnStandardOutputGoToTheLog() throws Exception {
+        Path log = tmp.resolve("worker.log");
+        // a stand-in for a worker whose JVM printed a warning on standard output before its task was done
+        Process process = new ProcessBuilder("sh", "-c", "echo '[warning][cds] a JVM warning'; echo " + WorkerMain.DONE
+                + "; read line; echo \"got $line\"; sleep 30").start();
+        WorkerProcess w = new WorkerProcess(process, 64, log);
+        started.add(w);
+
+        assertEquals(WorkerExit.OK, exitOf(w));
+        assertTrue(w.isAlive(), "done is not an exit");
+        assertTrue(w.next());
+        Await.until(() -> Files.exists(log) && Files.readString(log).contains("got " + WorkerMain.NEXT), BOUND,
+                () -> "the line did not reach the stand-in, or its answer not the log");
+        assertTrue(Files.readString(log).startsWith("[warning][cds] a JVM warning"), Files.readString(log));
+        assertFalse(w.task().isDone(), "the next task is not done until the worker says so");
+    }
+
+    @Test
     void killedWorkerResumesFromItsCheckpointWithoutRecomputingDoneFiles() throws Exception {
         Slot slot = slotWith(SAMPLES, "none", 30_000);
         WorkerProcess first = start(slot);

@@ -26,7 +26,8 @@ import org.sparecycles.workunits.compare.ResultComparator;
 
 /**
  * Quorum validation. For a VALIDATING work unit without a canonical result, the undecided successful results
- * (INIT or INCONCLUSIVE) are compared with the app's {@link ResultComparator}; the first, in id order, agreeing
+ * (INIT or INCONCLUSIVE) are compared with the app's {@link ResultComparator} (by their SHA-256 alone when it is
+ * {@linkplain ResultComparator#byteExact() byte-exact}, without reading them); the first, in id order, agreeing
  * with at least {@code min_quorum / 2 + 1} of them (itself included) becomes canonical, the ones agreeing with it
  * VALID and the rest INVALID; credit is granted (median claim) and unsent replicas become DIDNT_NEED. Without
  * agreement all become INCONCLUSIVE and the target rises by one. Results reported after the canonical one are
@@ -141,17 +142,18 @@ public final class Validator {
         int minQuorum = (Integer) row.get()[0];
         int target = (Integer) row.get()[1];
         ResultComparator comparator = comparator(app);
+        boolean byHash = comparator.byteExact(); // equal bytes, equal hashes: nothing to read
         List<Candidate> candidates = new ArrayList<>();
         List<byte[]> outputs = new ArrayList<>();
         for (Candidate r : candidates(c, wu, "r.validate_state IN ('INIT', 'INCONCLUSIVE')")) {
-            Optional<byte[]> output = read(r);
-            if (output.isEmpty()) {
+            Optional<byte[]> output = byHash ? Optional.empty() : read(r);
+            if (byHash ? !stored(r) : output.isEmpty()) {
                 ResultTransitions.validateError(c, r.id(), "output " + r.outputSha256() + " is missing from the store");
                 WorkUnitTransitions.flag(c, wu);
                 continue;
             }
             candidates.add(r);
-            outputs.add(output.get());
+            outputs.add(output.orElse(null));
         }
         if (candidates.size() < minQuorum) {
             WorkUnitTransitions.needMoreResults(c, wu, target);
@@ -161,7 +163,8 @@ public final class Validator {
         for (int i = 0; i < candidates.size(); i++) {
             List<Integer> agreeing = new ArrayList<>();
             for (int j = 0; j < candidates.size(); j++) {
-                if (i == j || comparator.agree(outputs.get(i), outputs.get(j))) {
+                if (i == j || (byHash ? candidates.get(i).outputSha256().equals(candidates.get(j).outputSha256())
+                        : comparator.agree(outputs.get(i), outputs.get(j)))) {
                     agreeing.add(j);
                 }
             }
@@ -210,14 +213,13 @@ public final class Validator {
                 rs -> rs.getString(1), row.get()[0]).orElse(null);
         String app = appOfBatch(c, (Long) row.get()[2]);
         Candidate r = late.get(0);
-        Optional<byte[]> output = read(r);
-        Optional<byte[]> canonical = read(new Candidate(0, 0, 0, canonicalSha));
-        if (output.isEmpty() || canonical.isEmpty()) {
+        Optional<Boolean> agree = agreement(comparator(app), new Candidate(0, 0, 0, canonicalSha), r);
+        if (agree.isEmpty()) {
             ResultTransitions.validateError(c, r.id(), "output missing from the store");
             return;
         }
         double granted = (Double) row.get()[1];
-        if (comparator(app).agree(canonical.get(), output.get())) {
+        if (agree.get()) {
             if (ResultTransitions.validated(c, r.id(), Validate.VALID, granted)) {
                 verdicts.valid(r.hostId(), app, granted);
             }
@@ -230,6 +232,22 @@ public final class Validator {
         return Jdbc.query(c, "SELECT r.id, r.host_id, r.claimed_credit, r.output_sha256 FROM results r"
                 + " WHERE r.work_unit_id = ? AND r.outcome = 'SUCCESS' AND " + condition + " ORDER BY r.id",
                 rs -> new Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getString(4)), wu);
+    }
+
+    /** Whether two results' outputs agree; empty when the store lacks one of them. */
+    private Optional<Boolean> agreement(ResultComparator comparator, Candidate first, Candidate second) {
+        if (comparator.byteExact()) {
+            return stored(first) && stored(second)
+                    ? Optional.of(first.outputSha256().equals(second.outputSha256())) : Optional.empty();
+        }
+        Optional<byte[]> a = read(first);
+        Optional<byte[]> b = read(second);
+        return a.isPresent() && b.isPresent() ? Optional.of(comparator.agree(a.get(), b.get())) : Optional.empty();
+    }
+
+    /** Whether the store holds the result's output. */
+    private boolean stored(Candidate r) {
+        return r.outputSha256() != null && files.contains(r.outputSha256());
     }
 
     private Optional<byte[]> read(Candidate r) {
