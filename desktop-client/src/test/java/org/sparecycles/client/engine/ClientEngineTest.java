@@ -137,6 +137,26 @@ class ClientEngineTest {
     }
 
     @Test
+    void aTaskAskingForAnotherHeapGetsAWorkerOfItsOwn() throws Exception {
+        Assignment small = sampleAssignment(34, "blobs.png");
+        Assignment larger = sampleAssignment(35, "dotblot.png");
+        larger = new Assignment(larger.resultId(), larger.resultName(), larger.workUnitId(), larger.app(),
+                larger.appVersion(), larger.parameters(), larger.inputs(), larger.deadline(), larger.maxOutputBytes(),
+                256L << 20, larger.estimatedSeconds(), larger.uploadUrl());
+        server.serveOnce(small, larger);
+
+        ClientEngine engine = start(config().build());
+
+        Await.until(() -> server.reports().size() == 2, BOUND, () -> log(engine));
+        assertTrue(server.reports().stream().allMatch(r -> r.outcome().equals(ResultReport.SUCCESS)),
+                server.reports()::toString);
+        assertFalse(logged(engine, "by the worker of the task before"), log(engine));
+        engine.close();
+        JsonNode cpu = Json.mapper().readTree(tmp.resolve("client/cpu.json").toFile());
+        assertEquals(2, cpu.get("workersStarted").asInt(), "a 128 MiB worker cannot serve a 256 MiB task: " + cpu);
+    }
+
+    @Test
     void aWaitingWorkerIsDismissedAtOnceWhenComputingIsHeld() throws Exception {
         server.serveOnce(sampleAssignment(33, "blobs.png"));
         // the engine's clock stands still, so the worker's 5 s of waiting never pass: only the hold can end it

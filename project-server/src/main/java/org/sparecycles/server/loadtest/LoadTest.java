@@ -272,10 +272,8 @@ final class LoadTest {
                     long t = System.nanoTime();
                     if (pacing != null) {
                         long planned = pacing.start(origin, thread, sent++);
-                        if (planned > t) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(planned - t);
-                        }
-                        t = planned;
+                        Pacing.awaitStart(planned);
+                        t = Math.min(planned, System.nanoTime()); // from the planned start, never before the send
                     }
                     List<ResultReport> reports = host.takeReports(System.nanoTime());
                     SchedulerRequest request = new SchedulerRequest(host.hostId, reports,

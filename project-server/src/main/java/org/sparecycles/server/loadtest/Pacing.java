@@ -1,5 +1,7 @@
 package org.sparecycles.server.loadtest;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * When the load generator's threads start their scheduler requests under {@code --rate}: each thread keeps its own
  * schedule of one request every {@code threads / rate} seconds, and the threads' schedules are offset from each other
@@ -21,6 +23,21 @@ record Pacing(int threads, double rate) {
     /** Nanoseconds between two requests of one thread. */
     long interval() {
         return Math.round(threads * 1e9 / rate);
+    }
+
+    /**
+     * Parks the calling thread until {@code planned} ({@link System#nanoTime()} terms). {@code parkNanos} may return
+     * early (spuriously, or when the thread is unparked), so it parks again until the time has come: a request sent
+     * early could end before its planned start and give a negative latency, which the histogram refuses. Returns
+     * early only when the thread is interrupted.
+     */
+    static void awaitStart(long planned) {
+        for (long now = System.nanoTime(); now < planned; now = System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            LockSupport.parkNanos(planned - now);
+        }
     }
 
     /** The planned start (in {@link System#nanoTime()} terms) of the thread's {@code n}-th request, from 0. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class PacingTest {
@@ -33,6 +34,22 @@ class PacingTest {
         assertEquals(40_000_000L, pacing.interval());
         assertEquals(pacing.interval(), pacing.start(0, 3, 8) - pacing.start(0, 3, 7));
         assertEquals(30_000_000L, pacing.start(0, 3, 0));
+    }
+
+    @Test
+    void aRequestWaitsForItsPlannedStartEvenWhenItsThreadIsWokenEarly() throws Exception {
+        long planned = System.nanoTime() + 300_000_000L;
+        long[] returnedAt = new long[1];
+        Thread waiter = new Thread(() -> {
+            Pacing.awaitStart(planned);
+            returnedAt[0] = System.nanoTime();
+        });
+        waiter.start();
+        while (waiter.isAlive()) {
+            LockSupport.unpark(waiter); // what a spurious wake-up does to parkNanos
+            Thread.sleep(5);
+        }
+        assertTrue(returnedAt[0] >= planned, "returned " + (planned - returnedAt[0]) / 1_000_000 + " ms early");
     }
 
     @Test
