@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,28 @@ class ValidationTest {
         return new Volunteer(api, t.host(api, gflops));
     }
 
+    /** One replica of a work unit, sent to a volunteer. */
+    record Replica(Volunteer volunteer, Assignment assignment) {
+        long resultId() {
+            return assignment.resultId();
+        }
+    }
+
+    /** A one-file batch with quorum 2 and two replicas, each sent to a new volunteer. */
+    List<Replica> twoReplicasSent() {
+        t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png");
+        List<Replica> sent = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Volunteer v = volunteer(1.0);
+            sent.add(new Replica(v, fetchOne(v)));
+        }
+        return sent;
+    }
+
+    void complete(Replica r, byte[] output, double cpuSeconds) {
+        t.complete(r.volunteer().api(), r.volunteer().host(), r.resultId(), output, cpuSeconds);
+    }
+
     Assignment fetchOne(Volunteer v) {
         List<Assignment> got = t.fetch(v.api(), v.host(), 1);
         assertEquals(1, got.size(), got::toString);
@@ -106,13 +129,13 @@ class ValidationTest {
 
     @Test
     void disagreementMakesResultsInconclusiveAndAThirdReplicaDecides() {
-        t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png");
-        Volunteer honest = volunteer(1.0);
-        Volunteer cheat = volunteer(1.0);
-        Assignment a = fetchOne(honest);
-        Assignment b = fetchOne(cheat);
-        t.complete(honest.api(), honest.host(), a.resultId(), RIGHT, 50);
-        t.complete(cheat.api(), cheat.host(), b.resultId(), WRONG, 50);
+        List<Replica> sent = twoReplicasSent();
+        Volunteer honest = sent.get(0).volunteer();
+        Volunteer cheat = sent.get(1).volunteer();
+        Assignment a = sent.get(0).assignment();
+        Assignment b = sent.get(1).assignment();
+        complete(sent.get(0), RIGHT, 50);
+        complete(sent.get(1), WRONG, 50);
         t.server.runBackgroundPassNow();
 
         assertEquals("OVER/SUCCESS/INCONCLUSIVE", t.resultState(a.resultId()));
@@ -164,17 +187,15 @@ class ValidationTest {
 
     @Test
     void aResultWhoseOutputLeftTheStoreIsAValidateErrorAndTheOthersWaitForAQuorum() throws Exception {
-        t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png");
-        Volunteer first = volunteer(1.0);
-        Volunteer second = volunteer(1.0);
-        Assignment a = fetchOne(first);
-        Assignment b = fetchOne(second);
-        t.complete(first.api(), first.host(), a.resultId(), RIGHT, 50);
+        List<Replica> sent = twoReplicasSent();
+        Assignment a = sent.get(0).assignment();
+        Assignment b = sent.get(1).assignment();
+        complete(sent.get(0), RIGHT, 50);
         String lost = t.rows("SELECT output_sha256 FROM results WHERE id = ?", a.resultId()).get(0).get(0);
         // gone before the quorum is in (a report wakes the validator): outputs are compared by their hashes, but the
         // store must still hold them
         Files.delete(t.server.files().path(lost));
-        t.complete(second.api(), second.host(), b.resultId(), WRONG, 50);
+        complete(sent.get(1), WRONG, 50);
 
         t.server.runBackgroundPassNow();
 
