@@ -254,7 +254,9 @@ final class TaskRunner {
             return; // stopped on purpose (shutdown, cancel)
         }
         workers.remove(resultId);
-        paused.remove(resultId);
+        if (paused.remove(resultId)) {
+            w.proceed(); // stopped in place just after its task was done: continued, it can be given or dismissed
+        }
         TaskRecord t = engine.state().task(resultId).orElse(null);
         if (t == null || t.state() != TaskState.RUNNING || engine.stopping()) {
             w.dismiss();
