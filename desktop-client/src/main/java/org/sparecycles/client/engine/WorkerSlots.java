@@ -70,7 +70,6 @@ final class WorkerSlots {
         Idle waiting = idle.remove(index);
         long heap = WorkerLauncher.heapMegabytes(task.assignment().memoryBoundBytes());
         if (waiting != null && waiting.worker().heapMegabytes() == heap && waiting.worker().isAlive()) {
-            slot.clearTaskFiles();
             slot.writeTask(workerTask(task, checkpointInterval));
             if (waiting.worker().next()) {
                 return waiting.worker();
@@ -87,8 +86,9 @@ final class WorkerSlots {
     }
 
     /**
-     * Keeps a worker that finished its task, alive and waiting, for the slot's next task. It is dismissed when
-     * none comes within {@link #IDLE_WORKER_GRACE} (see {@link #dismissIdle}).
+     * Keeps a worker that finished its task, alive and waiting, for the slot's next task; the caller has cleared the
+     * slot's task files ({@link Slot#clearTaskFiles}). It is dismissed when none comes within
+     * {@link #IDLE_WORKER_GRACE} (see {@link #dismissIdle}).
      */
     void keepIdle(int index, WorkerProcess worker, Instant now) {
         Idle before = idle.put(index, new Idle(worker, now));
@@ -114,11 +114,9 @@ final class WorkerSlots {
     }
 
     /** Dismisses every idle worker and waits until they are gone (their CPU is then among the client's children). */
-    int dismissAllAndWait() {
-        int n = idle.size();
+    void dismissAllAndWait() {
         idle.values().forEach(i -> i.worker().dismissAndWait());
         idle.clear();
-        return n;
     }
 
     /** Files the slot's checkpoint holds for this task (0 without one). */

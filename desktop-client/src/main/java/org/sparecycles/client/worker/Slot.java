@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.sparecycles.client.state.AtomicFiles;
 import org.sparecycles.workunits.json.CanonicalJson;
@@ -80,12 +81,7 @@ public final class Slot {
 
     /** Empties the slot for a new task. */
     public void clear() throws IOException {
-        Files.createDirectories(dir);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        deleteAllBut(Set.of());
     }
 
     /**
@@ -93,10 +89,14 @@ public final class Slot {
      * next task still appends to, and {@code worker.pid}.
      */
     public void clearTaskFiles() throws IOException {
+        deleteAllBut(Set.of(logFile(), pidFile()));
+    }
+
+    private void deleteAllBut(Set<Path> keep) throws IOException {
         Files.createDirectories(dir);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                if (!p.equals(logFile()) && !p.equals(pidFile())) {
+                if (!keep.contains(p)) {
                     Files.deleteIfExists(p);
                 }
             }
