@@ -1,6 +1,7 @@
 package org.sparecycles.server.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,10 +46,12 @@ class PacingTest {
             returnedAt[0] = System.nanoTime();
         });
         waiter.start();
-        while (waiter.isAlive()) {
+        long bound = planned + 30_000_000_000L;
+        while (waiter.isAlive() && System.nanoTime() < bound) {
             LockSupport.unpark(waiter); // what a spurious wake-up does to parkNanos
             Thread.sleep(5);
         }
+        assertFalse(waiter.isAlive(), "still waiting 30 s after its planned start");
         assertTrue(returnedAt[0] >= planned, "returned " + (planned - returnedAt[0]) / 1_000_000 + " ms early");
     }
 
