@@ -16,7 +16,9 @@ import org.sparecycles.client.state.TaskRecord;
  * {@link EngineSettings#maxRunning} goes first to already running tasks, then to ready ones, earliest deadline
  * first. A task whose memory would take the running tasks over {@link EngineSettings#memoryLimitBytes} waits
  * (as BOINC's "waiting for memory"), and a later, smaller one may run instead. Everything else is held, with the
- * reason people see. Pure.
+ * reason people see. A worker that finished its task and waits for its slot's next one ({@link Idle}) is given to
+ * a starting task that asks for its heap, which then counts the worker's memory; the other waiting workers are to
+ * be dismissed at once when their memory would take the tasks over the limit. Pure.
  */
 final class RunPlanner {
     static final String SUSPENDED_BY_YOU = "suspended by you";
@@ -27,23 +29,34 @@ final class RunPlanner {
     }
 
     /**
-     * @param run   running tasks that should compute (started, resumed or continued)
-     * @param start ready tasks to start now, in order
-     * @param held  every other running or ready task and why it does not compute
+     * @param run         running tasks that should compute (started, resumed or continued)
+     * @param start       ready tasks to start now, in order
+     * @param held        every other running or ready task and why it does not compute
+     * @param reuse       the slot of the waiting worker each of some starting tasks is given, by result id
+     * @param dismissIdle whether the waiting workers no starting task is given are to be dismissed now: their
+     *                    memory would take the tasks over the limit
      */
-    record Plan(Set<Long> run, List<TaskRecord> start, Map<Long, String> held) {
+    record Plan(Set<Long> run, List<TaskRecord> start, Map<Long, String> held, Map<Long, Integer> reuse,
+                boolean dismissIdle) {
+    }
+
+    /** A worker waiting for its slot's next task: its slot, the heap it was started with and its resident bytes. */
+    record Idle(int slot, long heapMegabytes, long bytes) {
     }
 
     static Plan plan(List<TaskRecord> running, List<TaskRecord> ready, Set<Long> suspendedByYou,
                      EngineSettings settings) {
-        return plan(running, ready, suspendedByYou, settings, t -> 0L);
+        return plan(running, ready, suspendedByYou, settings, t -> 0L, t -> 0L, List.of());
     }
 
     /**
      * @param memory bytes a task uses (measured for running workers) or is expected to use (its memory bound)
+     * @param heap   the heap, in MiB, a task's worker is started with
+     * @param idle   the workers waiting for their slot's next task
      */
     static Plan plan(List<TaskRecord> running, List<TaskRecord> ready, Set<Long> suspendedByYou,
-                     EngineSettings settings, ToLongFunction<TaskRecord> memory) {
+                     EngineSettings settings, ToLongFunction<TaskRecord> memory, ToLongFunction<TaskRecord> heap,
+                     List<Idle> idle) {
         Comparator<TaskRecord> byDeadline = Comparator.comparing(TaskRecord::localDeadline,
                 Comparator.nullsLast(Comparator.<Instant>naturalOrder()));
         int budget = settings.hold() == null ? settings.maxRunning() : 0;
@@ -67,8 +80,13 @@ final class RunPlanner {
             }
         }
         List<TaskRecord> start = new ArrayList<>();
+        List<Idle> waiting = new ArrayList<>(idle);
+        Map<Long, Integer> reuse = new LinkedHashMap<>();
         for (TaskRecord t : ready.stream().sorted(byDeadline).toList()) {
-            long m = memory.applyAsLong(t);
+            Idle worker = waiting.stream().filter(i -> i.heapMegabytes() == heap.applyAsLong(t)).findFirst()
+                    .orElse(null);
+            // a waiting worker keeps the memory it reached; the task's own bound is what a fresh worker may reach
+            long m = worker == null ? memory.applyAsLong(t) : Math.max(memory.applyAsLong(t), worker.bytes());
             if (suspendedByYou.contains(t.resultId())) {
                 held.put(t.resultId(), SUSPENDED_BY_YOU);
             } else if (budget > 0 && limit > 0 && used + m > limit) {
@@ -77,11 +95,16 @@ final class RunPlanner {
                 used += m;
                 start.add(t);
                 budget--;
+                if (worker != null) {
+                    waiting.remove(worker);
+                    reuse.put(t.resultId(), worker.slot());
+                }
             } else {
                 held.put(t.resultId(), settings.hold() != null ? settings.hold() : "ready; " + WAITING_FOR_CORE);
             }
         }
-        return new Plan(run, start, held);
+        long waitingBytes = waiting.stream().mapToLong(Idle::bytes).sum();
+        return new Plan(run, start, held, reuse, limit > 0 && !waiting.isEmpty() && used + waitingBytes > limit);
     }
 
     private static String memoryReason(long needs, long limit) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -95,7 +96,11 @@ final class TaskRunner {
         List<TaskRecord> tasks = engine.state().tasks();
         List<TaskRecord> running = tasks.stream().filter(t -> t.state() == TaskState.RUNNING).toList();
         List<TaskRecord> ready = tasks.stream().filter(t -> t.state() == TaskState.READY).toList();
-        RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, engine.settings(), this::memoryOf);
+        RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, engine.settings(), this::memoryOf,
+                t -> WorkerLauncher.heapMegabytes(t.assignment().memoryBoundBytes()), slots.idle());
+        if (plan.dismissIdle()) {
+            slots.dismissIdleExcept(plan.reuse().values()); // their memory would take the tasks over the limit
+        }
         holds.clear();
         holds.putAll(plan.held());
         for (TaskRecord t : running) {
@@ -112,7 +117,8 @@ final class TaskRunner {
             }
         }
         for (TaskRecord t : plan.start()) {
-            int slot = freeSlot();
+            Integer reused = plan.reuse().get(t.resultId());
+            int slot = reused != null ? reused : freeSlot(plan.reuse().values());
             engine.update(st -> st.updateTask(t.resultId(), r -> r.running(slot)));
             try {
                 WorkerProcess w = slots.startFresh(t, slot, engine.settings().checkpointInterval(),
@@ -232,11 +238,12 @@ final class TaskRunner {
     }
 
     /** The lowest slot no running task holds (held tasks keep theirs, so there may be more slots than cores). */
-    private int freeSlot() {
+    /** The first slot no running task holds, other than those {@code reserved} for tasks given a waiting worker. */
+    private int freeSlot(Collection<Integer> reserved) {
         Set<Integer> used = engine.state().tasks().stream().filter(t -> t.state() == TaskState.RUNNING)
                 .map(TaskRecord::slot).collect(Collectors.toSet());
         int i = 0;
-        while (used.contains(i)) {
+        while (used.contains(i) || reserved.contains(i)) {
             i++;
         }
         return i;

@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sparecycles.client.config.ClientConfig;
 import org.sparecycles.client.state.TaskRecord;
+import org.sparecycles.client.worker.ProcessMemory;
 import org.sparecycles.client.worker.Slot;
 import org.sparecycles.client.worker.WorkerLauncher;
 import org.sparecycles.client.worker.WorkerProcess;
@@ -105,6 +107,29 @@ final class WorkerSlots {
                 return true;
             }
             return false;
+        });
+    }
+
+    /** The workers waiting for their slot's next task, with their resident memory (else their heap) now. */
+    List<RunPlanner.Idle> idle() {
+        List<RunPlanner.Idle> out = new ArrayList<>();
+        idle.forEach((slot, i) -> {
+            if (i.worker().isAlive()) {
+                long heap = i.worker().heapMegabytes();
+                out.add(new RunPlanner.Idle(slot, heap, ProcessMemory.residentBytes(i.worker().pid()).orElse(heap << 20)));
+            }
+        });
+        return out;
+    }
+
+    /** Dismisses the waiting workers of every slot but {@code kept}, and waits until they are gone. */
+    void dismissIdleExcept(Collection<Integer> kept) {
+        idle.entrySet().removeIf(e -> {
+            if (kept.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().worker().dismissAndWait();
+            return true;
         });
     }
 

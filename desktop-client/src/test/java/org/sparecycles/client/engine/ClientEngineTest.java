@@ -139,10 +139,7 @@ class ClientEngineTest {
     @Test
     void aTaskAskingForAnotherHeapGetsAWorkerOfItsOwn() throws Exception {
         Assignment small = sampleAssignment(34, "blobs.png");
-        Assignment larger = sampleAssignment(35, "dotblot.png");
-        larger = new Assignment(larger.resultId(), larger.resultName(), larger.workUnitId(), larger.app(),
-                larger.appVersion(), larger.parameters(), larger.inputs(), larger.deadline(), larger.maxOutputBytes(),
-                256L << 20, larger.estimatedSeconds(), larger.uploadUrl());
+        Assignment larger = withHeap(sampleAssignment(35, "dotblot.png"), 256);
         server.serveOnce(small, larger);
 
         ClientEngine engine = start(config().build());
@@ -154,6 +151,34 @@ class ClientEngineTest {
         engine.close();
         JsonNode cpu = Json.mapper().readTree(tmp.resolve("client/cpu.json").toFile());
         assertEquals(2, cpu.get("workersStarted").asInt(), "a 128 MiB worker cannot serve a 256 MiB task: " + cpu);
+    }
+
+    @Test
+    void aTaskGoesToTheSlotWhoseWaitingWorkerHasItsHeap() throws Exception {
+        Assignment quick = sampleAssignment(36, "blobs.png");
+        Assignment slower = withHeap(sampleAssignment(37, "blobs.png", "dotblot.png", "coins.png"), 256);
+        Assignment next = withHeap(sampleAssignment(38, "coins.png"), 256);
+        AtomicBoolean sent = new AtomicBoolean();
+        // the third task comes with the report of the 256 MiB one, once slot 0 is free and slot 1's worker waits
+        server.scheduler(r -> FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                r.reports().isEmpty() && !sent.getAndSet(true) ? List.of(quick, slower)
+                        : r.reports().stream().anyMatch(x -> x.resultId() == 37) ? List.of(next) : List.of(),
+                List.of())));
+
+        ClientEngine engine = start(config().cores(2).taskDelay(Duration.ofMillis(300)).build());
+
+        Await.until(() -> server.reports().stream().anyMatch(x -> x.resultId() == 38), BOUND, () -> log(engine));
+        assertTrue(logged(engine, "started result 36 (wu_36_0) in slot 0"), log(engine));
+        assertTrue(logged(engine, "started result 37 (wu_37_0) in slot 1"), log(engine));
+        assertTrue(logged(engine, "started result 38 (wu_38_0) in slot 1 by the worker of the task before"),
+                "the free slot 0 has no worker of 256 MiB; slot 1's waits:\n" + log(engine));
+        assertTrue(server.reports().stream().allMatch(x -> x.outcome().equals(ResultReport.SUCCESS)),
+                server.reports()::toString);
+    }
+
+    private static Assignment withHeap(Assignment a, long megabytes) {
+        return new Assignment(a.resultId(), a.resultName(), a.workUnitId(), a.app(), a.appVersion(), a.parameters(),
+                a.inputs(), a.deadline(), a.maxOutputBytes(), megabytes << 20, a.estimatedSeconds(), a.uploadUrl());
     }
 
     @Test

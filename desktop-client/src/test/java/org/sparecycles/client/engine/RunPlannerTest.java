@@ -1,6 +1,7 @@
 package org.sparecycles.client.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -84,8 +85,8 @@ class RunPlannerTest {
         List<TaskRecord> ready = List.of(task(3, 7, TaskState.READY));
         Map<Long, Long> use = Map.of(1L, 300 * MB, 2L, 400 * MB, 3L, 100 * MB);
 
-        RunPlanner.Plan plan = RunPlanner.plan(running, ready, Set.of(), coresAndMemory(3, 500 * MB),
-                t -> use.get(t.resultId()));
+        RunPlanner.Plan plan = plan(running, ready, coresAndMemory(3, 500 * MB), t -> use.get(t.resultId()),
+                List.of());
 
         assertEquals(Set.of(1L), plan.run());
         assertEquals(List.of(3L), ids(plan.start()));
@@ -94,9 +95,58 @@ class RunPlannerTest {
 
     @Test
     void withoutAMemoryLimitMemoryDoesNotMatter() {
-        RunPlanner.Plan plan = RunPlanner.plan(List.of(task(1, 5, TaskState.RUNNING)), List.of(), Set.of(),
-                coresAndMemory(1, 0), t -> Long.MAX_VALUE / 4);
+        RunPlanner.Plan plan = plan(List.of(task(1, 5, TaskState.RUNNING)), List.of(), coresAndMemory(1, 0),
+                t -> Long.MAX_VALUE / 4, List.of());
 
         assertEquals(Set.of(1L), plan.run());
+    }
+
+    /** Every task's worker gets a 100 MiB heap (the test assignments' memory bound). */
+    private static RunPlanner.Plan plan(List<TaskRecord> running, List<TaskRecord> ready, EngineSettings settings,
+                                        java.util.function.ToLongFunction<TaskRecord> memory,
+                                        List<RunPlanner.Idle> idle) {
+        return RunPlanner.plan(running, ready, Set.of(), settings, memory, t -> 100, idle);
+    }
+
+    @Test
+    void aStartingTaskIsGivenAWaitingWorkerOfItsHeapAndCountsWhatThatWorkerHolds() {
+        List<RunPlanner.Idle> idle = List.of(new RunPlanner.Idle(0, 200, 150 * MB), new RunPlanner.Idle(1, 100, 130 * MB));
+
+        RunPlanner.Plan plan = plan(List.of(), List.of(task(3, 7, TaskState.READY)), coresAndMemory(2, 1000 * MB),
+                t -> 100 * MB, idle);
+
+        assertEquals(List.of(3L), ids(plan.start()));
+        assertEquals(Map.of(3L, 1), plan.reuse(), "the worker of slot 1 has the task's heap");
+        assertFalse(plan.dismissIdle(), "130 + 150 MB are within the limit");
+
+        RunPlanner.Plan tight = plan(List.of(), List.of(task(3, 7, TaskState.READY)), coresAndMemory(2, 120 * MB),
+                t -> 100 * MB, idle);
+
+        assertTrue(tight.start().isEmpty());
+        assertEquals("ready; waiting for memory (needs 130 MB; tasks may use 120 MB)", tight.held().get(3L));
+        assertTrue(tight.dismissIdle(), "waiting workers hold memory the tasks may use");
+    }
+
+    @Test
+    void waitingWorkersAreDismissedWhenTheirMemoryWouldTakeTheTasksOverTheLimit() {
+        List<TaskRecord> running = List.of(task(1, 5, TaskState.RUNNING));
+        List<RunPlanner.Idle> idle = List.of(new RunPlanner.Idle(1, 100, 90 * MB));
+        Map<Long, Long> use = Map.of(1L, 300 * MB, 2L, 100 * MB);
+
+        RunPlanner.Plan fits = plan(running, List.of(), coresAndMemory(2, 400 * MB), t -> use.get(t.resultId()), idle);
+        RunPlanner.Plan over = plan(running, List.of(), coresAndMemory(2, 350 * MB), t -> use.get(t.resultId()), idle);
+        RunPlanner.Plan noLimit = plan(running, List.of(), coresAndMemory(2, 0), t -> use.get(t.resultId()), idle);
+
+        assertFalse(fits.dismissIdle(), "300 + 90 MB are within 400 MB");
+        assertTrue(over.dismissIdle(), "300 + 90 MB are over 350 MB");
+        assertEquals(Set.of(1L), over.run(), "a waiting worker never holds a running task");
+        assertFalse(noLimit.dismissIdle());
+
+        // a task of another heap starts without the waiting worker, whose memory then has to go
+        RunPlanner.Plan other = RunPlanner.plan(running, List.of(task(2, 6, TaskState.READY)), Set.of(),
+                coresAndMemory(2, 450 * MB), t -> use.get(t.resultId()), t -> 256, idle);
+        assertEquals(List.of(2L), ids(other.start()));
+        assertTrue(other.reuse().isEmpty());
+        assertTrue(other.dismissIdle(), "300 + 100 + 90 MB are over 450 MB");
     }
 }
