@@ -50,9 +50,12 @@ public final class WorkUnitTransitions {
                 + " WHERE id = ? AND state IN ('UNSENT', 'IN_PROGRESS', 'VALIDATING')", text, now, wu) == 1;
     }
 
-    /** Asks the transitioner to look at the work unit in its next pass (not a state change). */
+    /**
+     * Asks the transitioner to look at the work unit in its next pass (not a state change). A work unit flagged
+     * already is left as it is: its row is not written again (the second replica's report mostly finds it so).
+     */
     public static void flag(Connection c, long wu) throws SQLException {
-        Jdbc.update(c, "UPDATE work_units SET transition_needed = TRUE WHERE id = ?", wu);
+        Jdbc.update(c, "UPDATE work_units SET transition_needed = TRUE WHERE id = ? AND transition_needed = FALSE", wu);
     }
 
     /** Takes the flag; true when it was set (so one pass handles it once). */
