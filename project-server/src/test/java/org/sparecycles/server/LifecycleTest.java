@@ -39,6 +39,34 @@ class LifecycleTest {
     }
 
     @Test
+    void theReportThatCompletesTheQuorumHandsTheWorkUnitToTheValidatorWithoutATransitionerPass() {
+        t.submit(researcher, project, new RedundancyPolicy(2, 2, 3, 6, 3600), 1, "blobs.png");
+        t.leaseHeldElsewhere(true); // no background pass runs on this server from here on
+        Api a = t.volunteer();
+        long hostA = t.host(a, 1.0);
+        Api b = t.volunteer();
+        long hostB = t.host(b, 1.0);
+        Assignment first = t.fetch(a, hostA, 10).get(0);
+        Assignment second = t.fetch(b, hostB, 10).get(0);
+        long wu = first.workUnitId();
+        assertEquals(wu, second.workUnitId());
+
+        t.complete(a, hostA, first.resultId(), ValidationTest.RIGHT, 10);
+        assertEquals("IN_PROGRESS", t.workUnitState(wu), "one success of a quorum of two");
+        t.complete(b, hostB, second.resultId(), ValidationTest.RIGHT, 10);
+
+        assertEquals("VALIDATING", t.workUnitState(wu));
+        assertEquals(0, t.count("SELECT COUNT(*) FROM work_units WHERE transition_needed = TRUE"),
+                "nothing is left for the transitioner");
+        assertEquals("OVER/SUCCESS/INIT", t.resultState(second.resultId()), "no pass ran");
+
+        t.leaseHeldElsewhere(false);
+        t.server.runBackgroundPassNow();
+        assertEquals("DONE", t.workUnitState(wu));
+        assertEquals("OVER/SUCCESS/VALID", t.resultState(first.resultId()));
+    }
+
+    @Test
     void reissuesResultWhenDeadlinePasses() {
         t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
         Api ghost = t.volunteer();

@@ -141,6 +141,30 @@ final class TestServer implements AutoCloseable {
         return new ResultReport(resultId, ResultReport.CLIENT_ERROR, null, 0, 1, 1, message);
     }
 
+    /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
+    int update(String sql, Object... args) {
+        try (Connection c = server.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Lets another node hold the background lease for good (or gives it back), so this server's passes do nothing
+     * even when its scheduler asks for one: what a test then sees was done by the requests alone.
+     */
+    void leaseHeldElsewhere(boolean held) {
+        update("DELETE FROM background_lease");
+        if (held) {
+            update("INSERT INTO background_lease (name, holder, expires_at) VALUES ('background', 'another node', ?)",
+                    java.sql.Timestamp.from(java.time.Instant.parse("2100-01-01T00:00:00Z")));
+        }
+    }
+
     /** The first column of the first row of a query, as a long. */
     long count(String sql, Object... args) {
         try (Connection c = server.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -3,6 +3,7 @@ package org.sparecycles.server.lifecycle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Optional;
 import org.sparecycles.server.db.Jdbc;
 
 /**
@@ -22,6 +23,21 @@ public final class WorkUnitTransitions {
     public static boolean quorumReached(Connection c, long wu) throws SQLException {
         return Jdbc.update(c, "UPDATE work_units SET state = 'VALIDATING' WHERE id = ? AND state = 'IN_PROGRESS'",
                 wu) == 1;
+    }
+
+    /**
+     * After a result of the work unit was reported successful in this transaction: IN_PROGRESS to VALIDATING when
+     * {@code min_quorum} successful results (not found invalid) are in, this one included. Decided with the work
+     * unit's row locked, so that the reports of two replicas in concurrent requests see each other (the second
+     * waits for the first). Nothing else can follow from a success (it needs no replica and fails nothing), so the
+     * transitioner is not asked to look at the work unit.
+     */
+    public static boolean successReported(Connection c, long wu) throws SQLException {
+        Optional<Integer> minQuorum = Jdbc.queryOne(c, "SELECT min_quorum FROM work_units WHERE id = ?"
+                + " AND state = 'IN_PROGRESS' AND canonical_result_id IS NULL FOR UPDATE", rs -> rs.getInt(1), wu);
+        return minQuorum.isPresent() && Jdbc.queryLong(c, "SELECT COUNT(*) FROM results WHERE work_unit_id = ?"
+                + " AND outcome = 'SUCCESS' AND validate_state <> 'INVALID'", wu) >= minQuorum.get()
+                && quorumReached(c, wu);
     }
 
     /** VALIDATING to IN_PROGRESS with a new target: no agreement (or too few results left), more replicas needed. */

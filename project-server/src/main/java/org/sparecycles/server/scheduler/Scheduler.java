@@ -202,11 +202,11 @@ public final class Scheduler {
                             CreditRules.claimed(report.cpuSeconds(), host.benchmarkGflops()), now)
                     : ResultTransitions.clientError(c, r.id(), report.errorMessage(), report.cpuSeconds(),
                             report.elapsedSeconds(), now);
-            if (changed) {
-                WorkUnitTransitions.flag(c, r.workUnitId());
-                if (!ResultReport.SUCCESS.equals(report.outcome())) {
-                    trust.error(c, host.id(), appOf(c, r.workUnitId()));
-                }
+            if (changed && ResultReport.SUCCESS.equals(report.outcome())) {
+                WorkUnitTransitions.successReported(c, r.workUnitId());
+            } else if (changed) {
+                WorkUnitTransitions.flag(c, r.workUnitId()); // a replica may be needed, or the work unit fails
+                trust.error(c, host.id(), appOf(c, r.workUnitId()));
             }
         }
         return acks;
