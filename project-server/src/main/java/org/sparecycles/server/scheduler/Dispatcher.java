@@ -23,13 +23,12 @@ import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
-import org.sparecycles.workunits.signing.AssignmentSignatures;
-import org.sparecycles.workunits.signing.ProjectSigner;
 
 /**
  * The scheduler's dispatch: claims results from the {@link DispatchQueue} for one host. Each candidate's work
  * unit row is locked while checking that neither this host nor another host of the same account holds a replica,
- * and the day's quota; then the result is claimed with a guarded update and the assignment signed. Thread-safe.
+ * and the day's quota; then the result is claimed with a guarded update. The assignments come back unsigned: the
+ * {@link Scheduler} signs them once the request has given up its turn. Thread-safe.
  */
 final class Dispatcher {
     /** Most assignments in one reply, however much work is asked for. */
@@ -41,14 +40,12 @@ final class Dispatcher {
     private final Jdbc jdbc;
     private final ServerConfig config;
     private final DispatchQueue queue;
-    private final ProjectSigner signer;
     private final HostTrust trust;
 
-    Dispatcher(Jdbc jdbc, ServerConfig config, ProjectSigner signer, HostTrust trust) {
+    Dispatcher(Jdbc jdbc, ServerConfig config, HostTrust trust) {
         this.jdbc = jdbc;
         this.config = config;
         this.queue = new DispatchQueue(jdbc);
-        this.signer = signer;
         this.trust = trust;
     }
 
@@ -61,7 +58,7 @@ final class Dispatcher {
      * Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. Candidates are taken
      * from the queue exclusively, so concurrent requests claim different work units, then claimed together in one
      * transaction (a commit per claim was most of a request's time on H2); a second round tries again when some
-     * candidates were not for this host.
+     * candidates were not for this host. The assignments are not signed yet.
      */
     List<Assignment> dispatch(Hosts.Host host, double workSeconds, Set<Long> projects, Instant now) {
         List<Assignment> out = new ArrayList<>();
@@ -226,10 +223,9 @@ final class Dispatcher {
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
                 + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
                 rs.getLong(3), rs.getString(2)), candidate.workUnitId());
-        return Optional.of(AssignmentSignatures.sign(signer, new Assignment(candidate.resultId(), candidate.name(),
-                candidate.workUnitId(), batch.app(), batch.appVersion(), batch.parameters(), inputs, deadline,
-                config.maxOutputBytes(), config.memoryBoundBytes(), (Double) wu[3],
-                "/api/v1/results/" + candidate.resultId() + "/output")));
+        return Optional.of(new Assignment(candidate.resultId(), candidate.name(), candidate.workUnitId(), batch.app(),
+                batch.appVersion(), batch.parameters(), inputs, deadline, config.maxOutputBytes(),
+                config.memoryBoundBytes(), (Double) wu[3], "/api/v1/results/" + candidate.resultId() + "/output"));
     }
 
 
