@@ -163,8 +163,7 @@ public final class Validator {
         for (int i = 0; i < candidates.size(); i++) {
             List<Integer> agreeing = new ArrayList<>();
             for (int j = 0; j < candidates.size(); j++) {
-                if (i == j || (byHash ? candidates.get(i).outputSha256().equals(candidates.get(j).outputSha256())
-                        : comparator.agree(outputs.get(i), outputs.get(j)))) {
+                if (i == j || agree(comparator, candidates.get(i), outputs.get(i), candidates.get(j), outputs.get(j))) {
                     agreeing.add(j);
                 }
             }
@@ -238,11 +237,22 @@ public final class Validator {
     private Optional<Boolean> agreement(ResultComparator comparator, Candidate first, Candidate second) {
         if (comparator.byteExact()) {
             return stored(first) && stored(second)
-                    ? Optional.of(first.outputSha256().equals(second.outputSha256())) : Optional.empty();
+                    ? Optional.of(agree(comparator, first, null, second, null)) : Optional.empty();
         }
         Optional<byte[]> a = read(first);
         Optional<byte[]> b = read(second);
-        return a.isPresent() && b.isPresent() ? Optional.of(comparator.agree(a.get(), b.get())) : Optional.empty();
+        return a.isPresent() && b.isPresent() ? Optional.of(agree(comparator, first, a.get(), second, b.get()))
+                : Optional.empty();
+    }
+
+    /**
+     * Whether two stored outputs agree: by their SHA-256 when the comparator is byte-exact (their bytes, which may
+     * then be null, are not needed), else by the comparator.
+     */
+    private static boolean agree(ResultComparator comparator, Candidate first, byte[] firstOutput, Candidate second,
+                                 byte[] secondOutput) {
+        return comparator.byteExact() ? first.outputSha256().equals(second.outputSha256())
+                : comparator.agree(firstOutput, secondOutput);
     }
 
     /** Whether the store holds the result's output. */
