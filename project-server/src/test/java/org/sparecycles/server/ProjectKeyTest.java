@@ -16,6 +16,8 @@ import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.ProjectKeyInfo;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
+import org.sparecycles.workunits.protocol.SchedulerReply;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.signing.AssignmentSignatures;
 import org.sparecycles.workunits.signing.ProjectKey;
 
@@ -57,6 +59,19 @@ class ProjectKeyTest {
                 assertDoesNotThrow(() -> AssignmentSignatures.verify(published, a));
                 assertThrows(Exception.class, () -> AssignmentSignatures.verify(other.server.projectKey(), a));
             }
+
+            // a client that checks them together gets one signature over all of a reply's assignments
+            Api another = t.volunteer();
+            SchedulerReply together = another.post("/api/v1/scheduler", new SchedulerRequest(t.host(another, 2.0),
+                    List.of(), 1e6, List.of(), List.of(), true)).expect(200, SchedulerReply.class);
+            assertEquals(2, together.assignments().size());
+            assertTrue(together.assignments().stream().allMatch(a -> a.signature() == null), together::toString);
+            assertDoesNotThrow(() -> AssignmentSignatures.verifyTogether(published, together.assignments(),
+                    together.assignmentsSignature()));
+            assertThrows(Exception.class, () -> AssignmentSignatures.verifyTogether(other.server.projectKey(),
+                    together.assignments(), together.assignmentsSignature()));
+            assertEquals(null, t.schedule(volunteer, t.host(volunteer, 2.0), 0).expect(200, SchedulerReply.class)
+                    .assignmentsSignature(), "nothing to sign");
         }
     }
 

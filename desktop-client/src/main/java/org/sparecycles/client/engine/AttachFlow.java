@@ -1,6 +1,7 @@
 package org.sparecycles.client.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -164,6 +165,27 @@ final class AttachFlow {
             return true;
         } catch (SignatureException e) {
             engine.log("refused task " + a.resultId() + " (" + a.resultName() + "): " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * True when one signature over all the assignments of a reply verifies with the pinned key; otherwise logs, for
+     * each, why it is refused.
+     */
+    boolean acceptable(List<Assignment> assignments, String signature) {
+        ProjectKey key = pinnedKey();
+        try {
+            if (key == null) {
+                throw new SignatureException("no project key is pinned");
+            }
+            AssignmentSignatures.verifyTogether(key, assignments, signature);
+            return true;
+        } catch (SignatureException e) {
+            for (Assignment a : assignments) {
+                engine.log("refused task " + a.resultId() + " (" + a.resultName() + "): the signature over the"
+                        + " reply's " + assignments.size() + " tasks: " + e.getMessage());
+            }
             return false;
         }
     }

@@ -14,18 +14,25 @@ import org.sparecycles.workunits.protocol.InputRef;
 
 /**
  * Input files of one server, content-addressed: {@code cache/<server key>/<sha[0..2]>/<sha256>}. A file enters
- * the cache only after its size and SHA-256 matched, so a cached file is trusted as is. Thread-safe as long as
- * one file is fetched by one thread at a time (the engine downloads each task's inputs on one thread).
+ * the cache only after its size and SHA-256 matched, so a cached file is trusted as is. Thread-safe: tasks that
+ * share an input download it on their own threads, and a fetch of a file waits while another thread fetches the
+ * same one (by hash), then finds it cached; two downloads into the one {@code .part} file could otherwise move a
+ * file that the other was still writing into the cache.
  */
 final class InputCache {
     static final int ATTEMPTS = 3;
 
+    /** Locks by the first byte of the hash: fetches of one file take turns, those of most others do not wait. */
+    private final Object[] fetching = new Object[256];
     private final Path dir;
     private final ServerApi api;
 
     InputCache(Path cacheRoot, ServerApi api) {
         this.dir = cacheRoot.resolve(serverKey(api.server()));
         this.api = api;
+        for (int i = 0; i < fetching.length; i++) {
+            fetching[i] = new Object();
+        }
     }
 
     /** {@code host_port}, safe as a directory name. */
@@ -48,6 +55,12 @@ final class InputCache {
         if (!Sha256.isValid(input.sha256())) {
             throw new InputRejectedException(input.name() + ": invalid SHA-256 '" + input.sha256() + "'");
         }
+        synchronized (fetching[Integer.parseInt(input.sha256().substring(0, 2), 16)]) {
+            return fetchInTurn(input);
+        }
+    }
+
+    private Path fetchInTurn(InputRef input) throws IOException, ApiException, InputRejectedException {
         Path target = path(input.sha256());
         if (Files.isRegularFile(target) && Files.size(target) == input.size()) {
             return target;

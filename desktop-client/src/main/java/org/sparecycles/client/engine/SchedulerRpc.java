@@ -104,7 +104,7 @@ final class SchedulerRpc {
                 .filter(t -> t.state().isActive() && t.state() != TaskState.READY_TO_REPORT)
                 .map(TaskRecord::resultId).toList();
         SchedulerRequest request = new SchedulerRequest(state.attachment().hostId(), reports, workSeconds,
-                inProgress, engine.settings().projects());
+                inProgress, engine.settings().projects(), true);
         inFlight = true;
         engine.loop().background(() -> api.schedulerRequest(request),
                 reply -> replied(request, reply), error -> requestFailed(request, error));
@@ -183,11 +183,18 @@ final class SchedulerRpc {
         return acknowledged;
     }
 
-    /** Takes the assignments signed with the pinned key. */
+    /**
+     * Takes the assignments signed with the pinned key: all of them when one signature covers them together and it
+     * verifies, none when it does not; else each one whose own signature verifies.
+     */
     private void take(SchedulerReply reply, Instant now) {
         Duration serverAhead = reply.serverTime() == null ? Duration.ZERO : Duration.between(now, reply.serverTime());
+        boolean together = reply.assignmentsSignature() != null;
+        if (together && !attach.acceptable(reply.assignments(), reply.assignmentsSignature())) {
+            return;
+        }
         for (Assignment a : reply.assignments()) {
-            if (!attach.acceptable(a)) {
+            if (!together && !attach.acceptable(a)) {
                 continue;
             }
             engine.update(st -> st.withTask(TaskRecord.received(a, now, serverAhead)));

@@ -155,7 +155,7 @@ class ClientEngineTest {
 
     @Test
     void aTaskGoesToTheSlotWhoseWaitingWorkerHasItsHeap() throws Exception {
-        Assignment quick = sampleAssignment(36, "blobs.png");
+        Assignment quick = sampleAssignment(36, "blobs_original_indexed.png");
         Assignment slower = withHeap(sampleAssignment(37, "blobs.png", "dotblot.png", "coins.png"), 256);
         Assignment next = withHeap(sampleAssignment(38, "coins.png"), 256);
         AtomicBoolean sent = new AtomicBoolean();
@@ -174,6 +174,23 @@ class ClientEngineTest {
                 "the free slot 0 has no worker of 256 MiB; slot 1's waits:\n" + log(engine));
         assertTrue(server.reports().stream().allMatch(x -> x.outcome().equals(ResultReport.SUCCESS)),
                 server.reports()::toString);
+    }
+
+    @Test
+    void anInputTwoTasksShareIsDownloadedOnceAndBothTasksReadAllOfIt() throws Exception {
+        server.fileStallMillis = 400; // the two downloads would overlap
+        server.serveOnce(sampleAssignment(61, "blobs.png"), sampleAssignment(62, "blobs.png"));
+
+        ClientEngine engine = start(config().cores(2).build());
+
+        Await.until(() -> server.reports().size() == 2, BOUND, () -> log(engine));
+        assertTrue(server.reports().stream().allMatch(r -> r.outcome().equals(ResultReport.SUCCESS)),
+                server.reports()::toString);
+        assertArrayEquals(inProcessOutput("blobs.png"), server.uploads.get(61L));
+        assertArrayEquals(inProcessOutput("blobs.png"), server.uploads.get(62L));
+        assertEquals(1, server.fileRequests.get(), "the second task waited for the first one's download:\n"
+                + log(engine));
+        assertFalse(logged(engine, "retrying"), log(engine));
     }
 
     private static Assignment withHeap(Assignment a, long megabytes) {

@@ -41,6 +41,10 @@ final class FakeProjectServer implements AutoCloseable {
     final Map<Long, byte[]> uploads = new ConcurrentHashMap<>();
     final List<SchedulerRequest> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger fileRequests = new AtomicInteger();
+    /** How long each file download pauses halfway (0: none). */
+    volatile long fileStallMillis;
+    /** Requests are served at once, each on its own thread, as a real server does. */
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
     final AtomicInteger accountCreations = new AtomicInteger();
     final AtomicInteger hostRegistrations = new AtomicInteger();
     private volatile Function<SchedulerRequest, Answer> scheduler = r -> Answer.ok(reply(List.of()));
@@ -77,7 +81,19 @@ final class FakeProjectServer implements AutoCloseable {
                 send(ex, 404, new ApiError("not_found", "no file " + sha));
             } else {
                 ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
+                long stall = fileStallMillis;
+                if (stall > 0) { // half the body, a pause, the rest: a download that takes a while
+                    ex.getResponseBody().write(body, 0, body.length / 2);
+                    ex.getResponseBody().flush();
+                    try {
+                        Thread.sleep(stall);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ex.getResponseBody().write(body, body.length / 2, body.length - body.length / 2);
+                } else {
+                    ex.getResponseBody().write(body);
+                }
                 ex.close();
             }
         }));
@@ -99,13 +115,25 @@ final class FakeProjectServer implements AutoCloseable {
             requests.add(request);
             Answer a = scheduler.apply(request);
             a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-            send(ex, a.status(), a.body() instanceof SchedulerReply r ? signed(r, clock.instant()) : a.body());
+            send(ex, a.status(), a.body() instanceof SchedulerReply r
+                    ? signed(r, clock.instant(), request.signedTogether()) : a.body());
         }));
+        http.setExecutor(handlers);
         http.start();
     }
 
-    /** Signs every assignment the test scripted, as the real server does (an already signed one is kept). */
-    private static SchedulerReply signed(SchedulerReply r, java.time.Instant serverTime) {
+    /**
+     * Signs the assignments the test scripted as the real server does: with one signature over all of them when the
+     * request asks for that, else each on its own. A reply the test scripted with a signature (over all or of one
+     * assignment) keeps it, and then the others are signed each on its own.
+     */
+    private static SchedulerReply signed(SchedulerReply r, java.time.Instant serverTime, boolean together) {
+        boolean scripted = r.assignmentsSignature() != null || r.assignments().stream().anyMatch(a -> a.signature() != null);
+        if (r.assignmentsSignature() != null || together && !scripted && !r.assignments().isEmpty()) {
+            return new SchedulerReply(r.assignments(), r.acknowledged(), r.cancelled(), r.messages(),
+                    r.requestDelaySeconds(), serverTime, r.assignmentsSignature() != null ? r.assignmentsSignature()
+                    : AssignmentSignatures.signTogether(SIGNER, r.assignments()));
+        }
         return new SchedulerReply(r.assignments().stream().map(a -> a.signature() != null ? a
                 : AssignmentSignatures.sign(SIGNER, a)).toList(), r.acknowledged(), r.cancelled(), r.messages(),
                 r.requestDelaySeconds(), serverTime);
@@ -178,5 +206,6 @@ final class FakeProjectServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        handlers.shutdownNow();
     }
 }

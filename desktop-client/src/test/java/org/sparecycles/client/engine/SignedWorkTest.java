@@ -22,6 +22,7 @@ import org.sparecycles.client.testing.Await;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.samples.SampleImages;
 import org.sparecycles.workunits.signing.AssignmentSignatures;
 import org.sparecycles.workunits.signing.ProjectSigner;
@@ -72,6 +73,42 @@ class SignedWorkTest {
         assertFalse(server.uploads.containsKey(33L) || server.uploads.containsKey(34L));
         String saved = Files.readString(tmp.resolve("client/state.json"));
         assertTrue(saved.contains(FakeProjectServer.SIGNER.publicKey().encoded()), "the key is pinned in the state");
+    }
+
+    @Test
+    void tasksSignedTogetherAreAllRefusedWhenOneWasChangedAndAllTakenWhenTheSignatureHolds() throws Exception {
+        InputRef input = server.input("blobs.png", SampleImages.bytes("blobs.png"));
+        Assignment first = assignment(51, input, 1 << 20);
+        Assignment second = assignment(52, input, 1 << 20);
+        String signature = AssignmentSignatures.signTogether(FakeProjectServer.SIGNER, List.of(first, second));
+        Assignment changed = new Assignment(second.resultId(), second.resultName(), second.workUnitId(), second.app(),
+                second.appVersion(), Map.of("sigma", "8", "polarity", "dark", "min_area", "10"), second.inputs(),
+                second.deadline(), second.maxOutputBytes(), second.memoryBoundBytes(), second.estimatedSeconds(),
+                second.uploadUrl());
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        server.scheduler(r -> {
+            int call = calls.getAndIncrement();
+            if (call == 0) { // one signature over both, but the second was changed on the way
+                var reply = FakeProjectServer.acknowledging(r, List.of(first, changed), List.of());
+                return FakeProjectServer.Answer.ok(new SchedulerReply(reply.assignments(), reply.acknowledged(),
+                        reply.cancelled(), reply.messages(), 0, null, signature));
+            }
+            // the fake signs this one together, as the server does when the request asks
+            return FakeProjectServer.Answer.ok(FakeProjectServer.acknowledging(r,
+                    call == 1 ? List.of(assignment(53, input, 1 << 20)) : List.of(), List.of()));
+        });
+
+        engine = start();
+
+        Await.until(() -> !server.reports().isEmpty(), BOUND, this::log);
+        assertTrue(server.requests.stream().allMatch(r -> r.signedTogether()), "the client asks for one signature");
+        assertEquals(List.of(53L), server.reports().stream().map(ResultReport::resultId).toList());
+        assertEquals(ResultReport.SUCCESS, server.reports().get(0).outcome());
+        for (long refused : List.of(51L, 52L)) {
+            assertTrue(logged("refused task " + refused + " (wu_" + refused + "_0): the signature over the reply's 2"
+                    + " tasks: its signature does not match the project key"), log());
+        }
+        assertFalse(server.uploads.containsKey(51L) || server.uploads.containsKey(52L));
     }
 
     @Test

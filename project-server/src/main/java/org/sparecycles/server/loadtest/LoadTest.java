@@ -276,8 +276,9 @@ final class LoadTest {
                         t = Math.min(planned, System.nanoTime()); // from the planned start, never before the send
                     }
                     List<ResultReport> reports = host.takeReports(System.nanoTime());
+                    // as the desktop client asks: one signature over the reply's assignments
                     SchedulerRequest request = new SchedulerRequest(host.hostId, reports,
-                            estimate * settings.resultsPerRequest(), host.inProgress(), List.of());
+                            estimate * settings.resultsPerRequest(), host.inProgress(), List.of(), true);
                     SchedulerReply reply = host.client.schedule(host.authenticator, request);
                     long micros = (System.nanoTime() - t) / 1000;
                     synchronized (latency) {

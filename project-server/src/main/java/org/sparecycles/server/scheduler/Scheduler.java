@@ -88,14 +88,25 @@ public final class Scheduler {
         } finally {
             turns.release();
         }
-        // signed out of turn (about a tenth of a request's CPU), while the group commit may already be writing
-        List<Assignment> signed = new ArrayList<>();
-        unsigned.assignments().forEach(a -> signed.add(AssignmentSignatures.sign(signer, a)));
+        // signed out of turn (an Ed25519 signature is about a tenth of a request's CPU), while the group commit may
+        // already be writing: one signature for all when the client checks them together, else one each
+        SchedulerReply reply = signed(unsigned, request.signedTogether());
         // the reports' and the claims' transactions are made durable together, once, before the reply goes out;
         // waiting for that write takes no CPU, so another request has the turn meanwhile
         jdbc.awaitDurable();
-        return new SchedulerReply(signed, unsigned.acknowledged(), unsigned.cancelled(), unsigned.messages(),
-                unsigned.requestDelaySeconds(), unsigned.serverTime());
+        return reply;
+    }
+
+    private SchedulerReply signed(SchedulerReply r, boolean together) {
+        List<Assignment> assignments = r.assignments();
+        if (together && !assignments.isEmpty()) {
+            return new SchedulerReply(assignments, r.acknowledged(), r.cancelled(), r.messages(),
+                    r.requestDelaySeconds(), r.serverTime(), AssignmentSignatures.signTogether(signer, assignments));
+        }
+        List<Assignment> signed = new ArrayList<>();
+        assignments.forEach(a -> signed.add(AssignmentSignatures.sign(signer, a)));
+        return new SchedulerReply(signed, r.acknowledged(), r.cancelled(), r.messages(), r.requestDelaySeconds(),
+                r.serverTime());
     }
 
     private SchedulerReply handleInTurn(Caller caller, SchedulerRequest request) {

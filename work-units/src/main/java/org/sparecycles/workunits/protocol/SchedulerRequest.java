@@ -6,15 +6,23 @@ import java.util.List;
  * {@code POST /api/v1/scheduler}: reports finished results and asks for {@code workSeconds} of new work (0 asks
  * for none). {@code inProgress} lists results the host still holds, so the server can tell lost ones.
  * {@code projects} names the project ids the volunteer joined; work comes only from those (empty or absent: any
- * project, as older clients expect).
+ * project, as older clients expect). {@code signedTogether}: the client checks one signature over all the reply's
+ * assignments ({@link SchedulerReply#assignmentsSignature()}); false or absent (older clients): each assignment
+ * is signed on its own.
  */
 public record SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress,
-                               List<Long> projects)
+                               List<Long> projects, boolean signedTogether)
         implements ProtocolMessage {
     public SchedulerRequest {
         reports = reports == null ? List.of() : List.copyOf(reports);
         inProgress = inProgress == null ? List.of() : List.copyOf(inProgress);
         projects = projects == null ? List.of() : List.copyOf(projects);
+    }
+
+    /** A request whose assignments are each signed on their own. */
+    public SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress,
+                            List<Long> projects) {
+        this(hostId, reports, workSeconds, inProgress, projects, false);
     }
 
     /** A request that takes work from any project. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparecycles.workunits.json.Json;
@@ -14,18 +15,51 @@ import org.sparecycles.workunits.protocol.InputRef;
  * What exactly an assignment's signature covers, and signing and checking it. The signed bytes are the UTF-8 JSON
  * array {@code ["sparecycles-assignment-v1", resultId, resultName, workUnitId, app, appVersion, {parameters,
  * sorted by name}, [[name, url, size, sha256], ...], deadline (ISO-8601), maxOutputBytes, memoryBoundBytes,
- * uploadUrl]}, written without spaces. {@code estimatedSeconds} is left out: it only steers work fetch. Pure and
- * thread-safe.
+ * uploadUrl]}, written without spaces. {@code estimatedSeconds} is left out: it only steers work fetch. The
+ * assignments of one scheduler reply may instead be signed together, with one signature ({@link #payload(List)}).
+ * Pure and thread-safe.
  */
 public final class AssignmentSignatures {
     /** First element of the signed array; a new layout gets a new tag. */
     public static final String TAG = "sparecycles-assignment-v1";
+    /** First element of the array signed for several assignments together. */
+    public static final String TAG_TOGETHER = "sparecycles-assignments-v1";
 
     private AssignmentSignatures() {
     }
 
     /** The bytes the signature covers. */
     public static byte[] payload(Assignment a) {
+        return bytes(node(a));
+    }
+
+    /**
+     * The bytes one signature over several assignments covers: the UTF-8 JSON array {@code [TAG_TOGETHER,
+     * [signed array of the first], [of the second], ...]}, each assignment's array as {@link #payload} has it, in the
+     * reply's order, written without spaces.
+     */
+    public static byte[] payload(List<Assignment> assignments) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode().add(TAG_TOGETHER);
+        assignments.forEach(a -> array.add(node(a)));
+        return bytes(array);
+    }
+
+    /** The signature of {@link #payload(List)}: one for all the assignments of a reply. */
+    public static String signTogether(ProjectSigner signer, List<Assignment> assignments) {
+        return signer.sign(payload(assignments));
+    }
+
+    /**
+     * Checks one signature over all the assignments of a reply against the pinned key.
+     *
+     * @throws SignatureException saying why they are refused
+     */
+    public static void verifyTogether(ProjectKey key, List<Assignment> assignments, String signature)
+            throws SignatureException {
+        key.verify(payload(assignments), signature);
+    }
+
+    private static ArrayNode node(Assignment a) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ArrayNode array = f.arrayNode();
         array.add(TAG).add(a.resultId()).add(a.resultName()).add(a.workUnitId()).add(a.app()).add(a.appVersion());
@@ -39,6 +73,10 @@ public final class AssignmentSignatures {
         }
         array.add(a.deadline() == null ? null : a.deadline().toString());
         array.add(a.maxOutputBytes()).add(a.memoryBoundBytes()).add(a.uploadUrl());
+        return array;
+    }
+
+    private static byte[] bytes(ArrayNode array) {
         try {
             return Json.mapper().writeValueAsBytes(array);
         } catch (JsonProcessingException e) {

@@ -59,6 +59,29 @@ class AssignmentSignaturesTest {
     }
 
     @Test
+    void oneSignatureOverSeveralAssignmentsHoldsForExactlyThoseInThatOrder() throws Exception {
+        Assignment other = copy(UNSIGNED, UNSIGNED.parameters(), UNSIGNED.inputs(), UNSIGNED.maxOutputBytes(),
+                "/api/v1/results/8/output", UNSIGNED.app());
+        String signature = AssignmentSignatures.signTogether(SIGNER, List.of(UNSIGNED, other));
+        List<Assignment> received = List.of(Json.mapper().readValue(Json.mapper().writeValueAsBytes(
+                new Assignment[] {UNSIGNED, other}), Assignment[].class));
+        assertDoesNotThrow(() -> AssignmentSignatures.verifyTogether(SIGNER.publicKey(), received, signature));
+
+        for (List<Assignment> changed : List.of(List.of(other, UNSIGNED), List.of(UNSIGNED),
+                List.of(UNSIGNED, other, UNSIGNED), List.of(UNSIGNED, copy(other, Map.of("sigma", "9"),
+                        other.inputs(), other.maxOutputBytes(), other.uploadUrl(), other.app())))) {
+            SignatureException e = assertThrows(SignatureException.class,
+                    () -> AssignmentSignatures.verifyTogether(SIGNER.publicKey(), changed, signature));
+            assertTrue(e.getMessage().contains("does not match the project key"), e.getMessage());
+        }
+        // neither signature stands for the other: different tags
+        assertThrows(SignatureException.class, () -> AssignmentSignatures.verify(SIGNER.publicKey(),
+                UNSIGNED.withSignature(AssignmentSignatures.signTogether(SIGNER, List.of(UNSIGNED)))));
+        assertThrows(SignatureException.class, () -> AssignmentSignatures.verifyTogether(SIGNER.publicKey(),
+                List.of(UNSIGNED), AssignmentSignatures.sign(SIGNER, UNSIGNED).signature()));
+    }
+
+    @Test
     void unsignedAndForgedAssignmentsAreRefusedSayingWhy() {
         SignatureException unsigned = assertThrows(SignatureException.class,
                 () -> AssignmentSignatures.verify(SIGNER.publicKey(), UNSIGNED));
