@@ -88,13 +88,13 @@ public final class Scheduler {
         } finally {
             turns.release();
         }
-        // signed out of turn (an Ed25519 signature is about a tenth of a request's CPU), while the group commit may
-        // already be writing: one signature for all when the client checks them together, else one each
-        SchedulerReply reply = signed(unsigned, request.signedTogether());
         // the reports' and the claims' transactions are made durable together, once, before the reply goes out;
-        // waiting for that write takes no CPU, so another request has the turn meanwhile
+        // waiting for that write takes no CPU, so another request has the turn meanwhile. Waited for at once: a
+        // request that joins later than its commit may miss the write that holds it and wait for the next one
         jdbc.awaitDurable();
-        return reply;
+        // signed out of turn (an Ed25519 signature is about a tenth of a request's CPU): one signature for all when
+        // the client checks them together, else one each
+        return signed(unsigned, request.signedTogether());
     }
 
     private SchedulerReply signed(SchedulerReply r, boolean together) {
