@@ -116,7 +116,8 @@ final class WorkerSlots {
         idle.forEach((slot, i) -> {
             if (i.worker().isAlive()) {
                 long heap = i.worker().heapMegabytes();
-                out.add(new RunPlanner.Idle(slot, heap, ProcessMemory.residentBytes(i.worker().pid()).orElse(heap << 20)));
+                long bytes = ProcessMemory.residentBytes(i.worker().pid()).orElse(heap << 20);
+                out.add(new RunPlanner.Idle(slot, heap, bytes));
             }
         });
         return out;

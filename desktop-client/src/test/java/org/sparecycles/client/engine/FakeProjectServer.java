@@ -128,7 +128,8 @@ final class FakeProjectServer implements AutoCloseable {
      * assignment) keeps it, and then the others are signed each on its own.
      */
     private static SchedulerReply signed(SchedulerReply r, java.time.Instant serverTime, boolean together) {
-        boolean scripted = r.assignmentsSignature() != null || r.assignments().stream().anyMatch(a -> a.signature() != null);
+        boolean scripted = r.assignmentsSignature() != null
+                || r.assignments().stream().anyMatch(a -> a.signature() != null);
         if (r.assignmentsSignature() != null || together && !scripted && !r.assignments().isEmpty()) {
             return new SchedulerReply(r.assignments(), r.acknowledged(), r.cancelled(), r.messages(),
                     r.requestDelaySeconds(), serverTime, r.assignmentsSignature() != null ? r.assignmentsSignature()

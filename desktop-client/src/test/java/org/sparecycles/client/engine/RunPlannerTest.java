@@ -110,7 +110,8 @@ class RunPlannerTest {
 
     @Test
     void aStartingTaskIsGivenAWaitingWorkerOfItsHeapAndCountsWhatThatWorkerHolds() {
-        List<RunPlanner.Idle> idle = List.of(new RunPlanner.Idle(0, 200, 150 * MB), new RunPlanner.Idle(1, 100, 130 * MB));
+        List<RunPlanner.Idle> idle = List.of(new RunPlanner.Idle(0, 200, 150 * MB),
+                new RunPlanner.Idle(1, 100, 130 * MB));
 
         RunPlanner.Plan plan = plan(List.of(), List.of(task(3, 7, TaskState.READY)), coresAndMemory(2, 1000 * MB),
                 t -> 100 * MB, idle);
