@@ -237,8 +237,10 @@ final class TaskRunner {
         }
     }
 
-    /** The lowest slot no running task holds (held tasks keep theirs, so there may be more slots than cores). */
-    /** The first slot no running task holds, other than those {@code reserved} for tasks given a waiting worker. */
+    /**
+     * The lowest slot no running task holds (held tasks keep theirs, so there may be more slots than cores), other
+     * than those {@code reserved} for tasks given a waiting worker.
+     */
     private int freeSlot(Collection<Integer> reserved) {
         Set<Integer> used = engine.state().tasks().stream().filter(t -> t.state() == TaskState.RUNNING)
                 .map(TaskRecord::slot).collect(Collectors.toSet());

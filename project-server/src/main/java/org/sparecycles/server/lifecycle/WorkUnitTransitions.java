@@ -68,7 +68,7 @@ public final class WorkUnitTransitions {
 
     /**
      * Asks the transitioner to look at the work unit in its next pass (not a state change). A work unit flagged
-     * already is left as it is: its row is not written again (the second replica's report mostly finds it so).
+     * already is left as it is: its row is not written again.
      */
     public static void flag(Connection c, long wu) throws SQLException {
         Jdbc.update(c, "UPDATE work_units SET transition_needed = TRUE WHERE id = ? AND transition_needed = FALSE", wu);
