@@ -156,17 +156,7 @@ final class AttachFlow {
 
     /** True when the assignment is signed with the pinned key; otherwise logs why it is refused. */
     boolean acceptable(Assignment a) {
-        ProjectKey key = pinnedKey();
-        try {
-            if (key == null) {
-                throw new SignatureException("no project key is pinned");
-            }
-            AssignmentSignatures.verify(key, a);
-            return true;
-        } catch (SignatureException e) {
-            engine.log("refused task " + a.resultId() + " (" + a.resultName() + "): " + e.getMessage());
-            return false;
-        }
+        return verified(List.of(a), key -> AssignmentSignatures.verify(key, a), "");
     }
 
     /**
@@ -174,17 +164,28 @@ final class AttachFlow {
      * each, why it is refused.
      */
     boolean acceptable(List<Assignment> assignments, String signature) {
+        return verified(assignments, key -> AssignmentSignatures.verifyTogether(key, assignments, signature),
+                "the signature over the reply's " + assignments.size() + " tasks: ");
+    }
+
+    /** A signature check against the pinned key. */
+    @FunctionalInterface
+    private interface Check {
+        void verify(ProjectKey key) throws SignatureException;
+    }
+
+    /** Runs the check with the pinned key; when it fails, logs for each assignment why it is refused. */
+    private boolean verified(List<Assignment> assignments, Check check, String what) {
         ProjectKey key = pinnedKey();
         try {
             if (key == null) {
                 throw new SignatureException("no project key is pinned");
             }
-            AssignmentSignatures.verifyTogether(key, assignments, signature);
+            check.verify(key);
             return true;
         } catch (SignatureException e) {
             for (Assignment a : assignments) {
-                engine.log("refused task " + a.resultId() + " (" + a.resultName() + "): the signature over the"
-                        + " reply's " + assignments.size() + " tasks: " + e.getMessage());
+                engine.log("refused task " + a.resultId() + " (" + a.resultName() + "): " + what + e.getMessage());
             }
             return false;
         }

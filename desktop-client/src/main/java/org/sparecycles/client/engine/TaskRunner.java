@@ -97,7 +97,7 @@ final class TaskRunner {
         List<TaskRecord> running = tasks.stream().filter(t -> t.state() == TaskState.RUNNING).toList();
         List<TaskRecord> ready = tasks.stream().filter(t -> t.state() == TaskState.READY).toList();
         RunPlanner.Plan plan = RunPlanner.plan(running, ready, suspendedByYou, engine.settings(), this::memoryOf,
-                t -> WorkerLauncher.heapMegabytes(t.assignment().memoryBoundBytes()), slots.idle());
+                TaskRunner::heapMegabytes, slots.idle());
         if (plan.dismissIdle()) {
             slots.dismissIdleExcept(plan.reuse().values()); // their memory would take the tasks over the limit
         }
@@ -155,7 +155,12 @@ final class TaskRunner {
     /** Memory a task uses: its worker's resident set when measured, else what its work unit may use. */
     private long memoryOf(TaskRecord t) {
         Long measured = memory.get(t.resultId());
-        return measured != null ? measured : WorkerLauncher.heapMegabytes(t.assignment().memoryBoundBytes()) << 20;
+        return measured != null ? measured : heapMegabytes(t) << 20;
+    }
+
+    /** The heap, in MiB, the task's worker is started with. */
+    private static long heapMegabytes(TaskRecord t) {
+        return WorkerLauncher.heapMegabytes(t.assignment().memoryBoundBytes());
     }
 
     /** Stops a running task's worker in place, or (pause after checkpoint, or no signals) once it checkpointed. */
