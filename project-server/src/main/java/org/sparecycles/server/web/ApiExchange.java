@@ -1,12 +1,14 @@
 package org.sparecycles.server.web;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.undertow.io.AsyncSenderImpl;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Deque;
@@ -20,7 +22,8 @@ import org.sparecycles.workunits.json.Json;
 
 /**
  * One request as an endpoint sees it: the caller, the body as a protocol record, path values, and ways to answer.
- * Runs in blocking mode on an Undertow worker thread.
+ * Runs in blocking mode on an Undertow worker thread; answers held in memory are written by the connection's I/O
+ * thread after the endpoint returns (see {@link #bytes}).
  */
 public final class ApiExchange {
     /** Largest JSON request body. */
@@ -132,10 +135,22 @@ public final class ApiExchange {
         bytes(status, "application/json; charset=utf-8", Json.mapper().writeValueAsBytes(value));
     }
 
+    /**
+     * Answers with a body held in memory. Once the request's body has been read to its end, the answer is written by
+     * the connection's I/O thread after the endpoint returns, so that the exchange ends there: ended on the worker
+     * thread, Undertow hands the connection back to its I/O thread through a flag that the I/O thread spins on when
+     * the client's next request arrives first (a keep-alive client that asks again at once), and on two cores a
+     * worker descheduled in that moment kept the I/O thread spinning (docs/benchmarks.md).
+     */
     public void bytes(int status, String contentType, byte[] body) throws IOException {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        if (exchange.isRequestComplete() && !exchange.isInIoThread()) {
+            ByteBuffer buffer = ByteBuffer.wrap(body);
+            exchange.dispatch(exchange.getIoThread(), () -> new AsyncSenderImpl(exchange).send(buffer));
+            return;
+        }
         exchange.getOutputStream().write(body);
         exchange.endExchange();
     }
@@ -145,7 +160,10 @@ public final class ApiExchange {
         StreamedBody.send(exchange, status, contentType, body);
     }
 
-    /** Answers with a file's bytes. */
+    /**
+     * Answers with a file's bytes, written by this worker thread: Undertow's own file transfer from an I/O thread hands
+     * the reading of the file to a worker anyway, so such an answer ends on a worker either way.
+     */
     public void file(Path path, String contentType) throws IOException {
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
