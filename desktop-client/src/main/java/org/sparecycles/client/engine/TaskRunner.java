@@ -273,7 +273,7 @@ final class TaskRunner {
         }
         TaskRecord t = engine.state().task(resultId).orElse(null);
         if (t == null || t.state() != TaskState.RUNNING || engine.stopping()) {
-            w.dismiss();
+            slots.dismiss(w);
             return;
         }
         Slot slot = slots.slot(t.slot());
@@ -286,13 +286,13 @@ final class TaskRunner {
                     slots.keepIdle(t.slot(), w, engine.clock().instant());
                 }
             } else {
-                w.dismiss();
+                slots.dismiss(w);
                 String message = code == 0 ? "worker exited without a result" : slot.readError();
                 engine.log("task " + resultId + " failed: " + message);
                 failTask(resultId, message);
             }
         } catch (IOException e) {
-            w.dismiss();
+            slots.dismiss(w);
             failTask(resultId, "cannot read worker result: " + e.getMessage());
         }
         tick.run();

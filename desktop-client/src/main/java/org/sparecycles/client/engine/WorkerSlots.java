@@ -34,6 +34,8 @@ final class WorkerSlots {
     }
 
     private final Map<Integer, Idle> idle = new HashMap<>();
+    /** Workers dismissed without waiting for them, perhaps still exiting (a JVM's exit takes a while). */
+    private final List<WorkerProcess> leaving = new ArrayList<>();
     private final Path root;
     private final ClientConfig config;
     private final WorkerLauncher launcher;
@@ -95,7 +97,7 @@ final class WorkerSlots {
     void keepIdle(int index, WorkerProcess worker, Instant now) {
         Idle before = idle.put(index, new Idle(worker, now));
         if (before != null && before.worker() != worker) {
-            before.worker().dismiss();
+            dismiss(before.worker());
         }
     }
 
@@ -103,11 +105,18 @@ final class WorkerSlots {
     void dismissIdle(Instant now, boolean all) {
         idle.values().removeIf(i -> {
             if (all || !now.isBefore(i.since().plus(IDLE_WORKER_GRACE)) || !i.worker().isAlive()) {
-                i.worker().dismiss();
+                dismiss(i.worker());
                 return true;
             }
             return false;
         });
+    }
+
+    /** Dismisses a worker without waiting; {@link #dismissAllAndWait} waits for it if it is still exiting then. */
+    void dismiss(WorkerProcess worker) {
+        leaving.removeIf(w -> !w.isAlive());
+        worker.dismiss();
+        leaving.add(worker);
     }
 
     /** The workers waiting for their slot's next task, with their resident memory (else their heap) now. */
@@ -139,10 +148,15 @@ final class WorkerSlots {
         return idle.values().stream().map(i -> i.since().plus(IDLE_WORKER_GRACE)).min(Instant::compareTo);
     }
 
-    /** Dismisses every idle worker and waits until they are gone (their CPU is then among the client's children). */
+    /**
+     * Dismisses every idle worker and waits until they and the workers dismissed before are gone: their CPU is then
+     * among the client's ended children, which {@code cpu.json} reports.
+     */
     void dismissAllAndWait() {
         idle.values().forEach(i -> i.worker().dismissAndWait());
         idle.clear();
+        leaving.forEach(WorkerProcess::awaitGone);
+        leaving.clear();
     }
 
     /** Files the slot's checkpoint holds for this task (0 without one). */

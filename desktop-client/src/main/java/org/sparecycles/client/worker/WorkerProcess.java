@@ -131,6 +131,14 @@ public final class WorkerProcess {
     /** As {@link #dismiss()}, and waits until the worker is gone. */
     public void dismissAndWait() {
         dismiss();
+        awaitGone();
+    }
+
+    /**
+     * Waits until a dismissed worker is gone (and reaped, so its CPU is among the client's ended children), stopping
+     * it after {@value #DISMISS_WAIT_SECONDS} s.
+     */
+    public void awaitGone() {
         try {
             if (!process.waitFor(DISMISS_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 stop();
