@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,8 @@ class ApiExchangeTest {
     Path tmp;
 
     private final List<String> endedOn = new CopyOnWriteArrayList<>();
+    /** A permit for each exchange that ended. */
+    private final Semaphore ended = new Semaphore(0);
     private Undertow undertow;
     private URI base;
     private Path file;
@@ -51,6 +55,7 @@ class ApiExchangeTest {
         undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
             exchange.addExchangeCompleteListener((done, next) -> {
                 endedOn.add(done.getRequestPath() + " " + (done.isInIoThread() ? "io" : "worker"));
+                ended.release();
                 next.proceed();
             });
             handler.handleRequest(exchange);
@@ -115,9 +120,6 @@ class ApiExchangeTest {
 
     /** The listener runs as the exchange ends, which may be just after the client has its answer. */
     private void awaitEnded(int count) throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (endedOn.size() < count && System.nanoTime() < end) {
-            Thread.sleep(10);
-        }
+        ended.tryAcquire(count, 10, TimeUnit.SECONDS); // the assertions that follow say what was missing
     }
 }
