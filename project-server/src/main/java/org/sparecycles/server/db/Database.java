@@ -93,10 +93,10 @@ public final class Database implements AutoCloseable {
         // WRITE_DELAY: H2's background writer writes commits within this many ms; what callers are told is written
         // before they are told, by the group commit (Jdbc), so acknowledged reports survive kill -9.
         // QUERY_CACHE_SIZE: parsed statements kept per connection (default 8); the scheduler alone runs ~20 kinds.
-        // CACHE_SIZE: H2's page cache, 32 MB (H2's default is 16 MB); see pageCacheKilobytes.
+        // CACHE_SIZE: H2's page cache, 16 MB; see PAGE_CACHE_KILOBYTES.
         String url = "jdbc:h2:file:" + dir.resolve("sparecycles").toAbsolutePath()
                 + ";WRITE_DELAY=500;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128;CACHE_SIZE="
-                + pageCacheKilobytes(Runtime.getRuntime().maxMemory());
+                + PAGE_CACHE_KILOBYTES;
         try (Connection probe = DriverManager.getConnection(url, "sa", "")) {
             probe.isValid(1); // fails fast when another process holds the file, before a pool starts retrying
         } catch (SQLException e) {
@@ -123,15 +123,14 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * H2's page cache for a heap of {@code maxHeapBytes}: a quarter of it, at least 16 MB, at most 32 MB. A larger
-     * cache made things worse: H2 writes a new copy of every page it changes, the copies stay in the cache long
-     * enough to survive young garbage collections, and copying them made G1's pauses 90 to 240 ms where they are
-     * 35 to 55 ms now (load test with 256 MB against 32 MB, docs/benchmarks.md), without fewer results per second
-     * with a million work units in the database.
+     * H2's page cache: 16 MB, H2's own default, whatever the heap. H2 writes a new copy of every page it changes and
+     * keeps the copies in this cache long enough for them to survive young garbage collections, so G1 copies them at
+     * every pause and the cache's size sets the pause: with the load test at a fixed 500 scheduler requests/s, young
+     * pauses of 22 to 23 ms (median of each run) with 16 MB against 30 to 40 ms with 32 MB (the size before) and 90
+     * to 240 ms with 256 MB; a pause is a floor under the scheduler's p99. Results per second were the same with a
+     * million work units in the database (docs/benchmarks.md, "The page cache and the young pauses").
      */
-    static long pageCacheKilobytes(long maxHeapBytes) {
-        return Math.max(16L << 10, Math.min(32L << 10, maxHeapBytes / 4 / 1024));
-    }
+    static final int PAGE_CACHE_KILOBYTES = 16 * 1024;
 
     public DataSource dataSource() {
         return dataSource;
