@@ -126,9 +126,10 @@ public final class Database implements AutoCloseable {
      * H2's page cache: 16 MB, H2's own default, whatever the heap. H2 writes a new copy of every page it changes and
      * keeps the copies in this cache long enough for them to survive young garbage collections, so G1 copies them at
      * every pause and the cache's size sets the pause: with the load test at a fixed 500 scheduler requests/s, young
-     * pauses of 22 to 23 ms (median of each run) with 16 MB against 30 to 40 ms with 32 MB (the size before) and 90
-     * to 240 ms with 256 MB; a pause is a floor under the scheduler's p99. Results per second were the same with a
-     * million work units in the database (docs/benchmarks.md, "The page cache and the young pauses").
+     * pauses of 19 to 23 ms (median of each run) with 16 MB against 30 to 53 ms with 32 MB (the size before) and 90
+     * to 240 ms with 256 MB; a pause is a floor under the scheduler's p99. Results per second were not lower, with a
+     * million work units in the database too (docs/benchmarks.md, "One result per request, and the page cache and
+     * the young pauses").
      */
     static final int PAGE_CACHE_KILOBYTES = 16 * 1024;
 
