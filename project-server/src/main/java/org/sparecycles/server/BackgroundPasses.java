@@ -61,17 +61,35 @@ final class BackgroundPasses implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::runLogged, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
 
-    /** Asks for a pass soon; several pokes before it runs make one pass. */
+    /** Least time from the end of one pass to the start of a poked one. */
+    static final long POKED_PASS_GAP_MILLIS = 20;
+    /** When the last pass ended ({@link System#nanoTime()}). */
+    private volatile long lastPassEnded = System.nanoTime() - POKED_PASS_GAP_MILLIS * 1_000_000;
+
+    /**
+     * Asks for a pass soon: at once, or {@value #POKED_PASS_GAP_MILLIS} ms after the last one ended; several pokes
+     * before it runs make one pass. Each pass ends with a database write of its own, so passes run back to back
+     * after every reporting request made more writes than requests at a steady rate below full load.
+     */
     void poke() {
         if (pokePending.compareAndSet(false, true)) {
-            try {
-                thread.execute(() -> {
-                    pokePending.set(false);
-                    runLogged();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                pokePending.set(false); // shutting down
-            }
+            schedulePoked(0);
+        }
+    }
+
+    private void schedulePoked(long delayNanos) {
+        try {
+            thread.schedule(() -> {
+                long wait = lastPassEnded + POKED_PASS_GAP_MILLIS * 1_000_000 - System.nanoTime();
+                if (wait > 0) {
+                    schedulePoked(wait); // a scheduled pass ran meanwhile
+                    return;
+                }
+                pokePending.set(false);
+                runLogged();
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pokePending.set(false); // shutting down
         }
     }
 
@@ -83,8 +101,12 @@ final class BackgroundPasses implements AutoCloseable {
      * once at its end, so they are not left for the scheduler's requests to write and wait for.
      */
     void runNow() {
-        pass();
-        jdbc.awaitDurable();
+        try {
+            pass();
+            jdbc.awaitDurable();
+        } finally {
+            lastPassEnded = System.nanoTime();
+        }
     }
 
     /** One full pass, its transactions committed but perhaps not yet durable. */
