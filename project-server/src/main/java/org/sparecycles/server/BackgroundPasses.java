@@ -82,7 +82,7 @@ final class BackgroundPasses implements AutoCloseable {
             thread.schedule(() -> {
                 long wait = lastPassEnded + POKED_PASS_GAP_MILLIS * 1_000_000 - System.nanoTime();
                 if (wait > 0) {
-                    schedulePoked(wait); // a scheduled pass ran meanwhile
+                    schedulePoked(wait); // the last pass ended less than the gap ago: wait out the rest
                     return;
                 }
                 pokePending.set(false);
