@@ -61,4 +61,51 @@ class FileStoreTest {
         assertFalse(Files.exists(old), "an hour-old temporary file is deleted");
         assertTrue(Files.exists(recent), "a recent one may belong to a node sharing the data dir");
     }
+
+    @org.junit.jupiter.api.Test
+    void anUploadOfContentAlreadyStoredIsCheckedAgainstItsHashWithoutBeingWrittenAgain() throws Exception {
+        FileStore store = new FileStore(dataDir, false);
+        byte[] output = "{\"objects\":[{\"area\":42}]}".getBytes(StandardCharsets.UTF_8);
+        String sha = store.put(output).sha256();
+        // nothing can be written any more: the temporary directory is now a plain file
+        Path tmp = dataDir.resolve("files/tmp");
+        Files.delete(tmp);
+        Files.writeString(tmp, "not a directory");
+
+        FileStore.PutOutcome again = store.put(new java.io.ByteArrayInputStream(output), 1000, sha);
+        FileStore.PutOutcome forged = store.put(new java.io.ByteArrayInputStream(
+                "{\"objects\":[]}".getBytes(StandardCharsets.UTF_8)), 1000, sha);
+        FileStore.PutOutcome tooLarge = store.put(new java.io.ByteArrayInputStream(output), 10, sha);
+
+        assertEquals(new FileStore.PutOutcome.Stored(new FileStore.StoredFile(sha, output.length)), again);
+        assertTrue(forged instanceof FileStore.PutOutcome.HashMismatch m && m.expected().equals(sha)
+                && !m.actual().equals(sha), "other bytes under a stored file's hash are refused: " + forged);
+        assertEquals(new FileStore.PutOutcome.TooLarge(10), tooLarge);
+        assertArrayEquals(output, store.read(sha), "the stored file is untouched");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> store.put(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 1000, null),
+                "new content does need the temporary directory, so the uploads above did not use it");
+    }
+
+    @org.junit.jupiter.api.Test
+    void storedFilesAreTheOwnersOnlyAndNoTemporaryFileIsLeft() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions only (Linux and macOS, where CI runs)");
+        FileStore store = new FileStore(dataDir, false);
+        byte[] content = "{\"objects\":[]}".getBytes(StandardCharsets.UTF_8);
+
+        FileStore.PutOutcome outcome = store.put(new java.io.ByteArrayInputStream(content), 1000, Sha256.hex(content));
+        List<FileStore.StoredFile> merged = store.putAll(List.of("merged".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(new FileStore.PutOutcome.Stored(new FileStore.StoredFile(Sha256.hex(content), content.length)),
+                outcome);
+        for (String sha : List.of(Sha256.hex(content), merged.get(0).sha256())) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(store.path(sha))), "permissions of " + sha);
+        }
+        try (Stream<Path> left = Files.list(dataDir.resolve("files/tmp"))) {
+            assertFalse(left.findAny().isPresent(), "no temporary files left behind");
+        }
+    }
 }
