@@ -17,13 +17,16 @@ final class Rechecks {
     private Rechecks() {
     }
 
+    /** A host's unchecked results; through the index on {@code results (host_id)} (a host's results, filtered). */
+    static final String UNCHECKED_OF_HOST = "SELECT r.id, r.work_unit_id, w.batch_id, r.host_id,"
+            + " COALESCE(r.granted_credit, 0) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
+            + " WHERE r.host_id = ? AND r.unchecked = TRUE AND r.outcome = 'SUCCESS'";
+
     private record Unchecked(long result, long workUnit, long batch, long host, double credit) {
     }
 
     static List<Long> reopenUnchecked(Connection c, long host, Instant now) throws SQLException {
-        List<Unchecked> found = Jdbc.query(c, "SELECT r.id, r.work_unit_id, w.batch_id, r.host_id,"
-                + " COALESCE(r.granted_credit, 0) FROM results r JOIN work_units w ON w.id = r.work_unit_id"
-                + " WHERE r.host_id = ? AND r.unchecked = TRUE AND r.outcome = 'SUCCESS'", rs -> new Unchecked(
+        List<Unchecked> found = Jdbc.query(c, UNCHECKED_OF_HOST, rs -> new Unchecked(
                 rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5)), host);
         List<Long> reopened = new ArrayList<>();
         for (Unchecked u : found) {
