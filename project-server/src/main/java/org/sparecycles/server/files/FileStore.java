@@ -110,10 +110,10 @@ public final class FileStore {
             // check the bytes against the hash without writing them anywhere
             return hashOnly(in, maxBytes, expectedSha256);
         }
+        MessageDigest digest = Sha256.newDigest();
         TempFile temp = newTempFile("upload-");
         boolean moved = false;
         try {
-            MessageDigest digest = Sha256.newDigest();
             long size = 0;
             try (FileChannel channel = temp.channel();
                  OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest)) {
