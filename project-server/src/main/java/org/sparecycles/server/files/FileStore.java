@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -105,36 +104,31 @@ public final class FileStore {
      * when {@code expectedSha256} is not null, has that hash.
      */
     public PutOutcome put(InputStream in, long maxBytes, String expectedSha256) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
         if (expectedSha256 != null && Sha256.isValid(expectedSha256) && Files.isRegularFile(path(expectedSha256))) {
             // already stored (a quorum's replicas mostly agree, so this is every agreeing replica but the first):
             // check the bytes against the hash without writing them anywhere
-            return hashOnly(in, maxBytes, expectedSha256);
+            long size = read(in, null, digest, maxBytes);
+            return size < 0 ? new PutOutcome.TooLarge(maxBytes) : checked(digest, size, expectedSha256);
         }
-        MessageDigest digest = Sha256.newDigest();
         TempFile temp = newTempFile("upload-");
         boolean moved = false;
         try {
-            long size = 0;
-            try (FileChannel channel = temp.channel();
-                 OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest)) {
-                // outputs are mostly small: a 64 KB buffer per upload was a tenth of all the load test allocated
-                byte[] buffer = new byte[16 * 1024];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    size += n;
-                    if (size > maxBytes) {
-                        return new PutOutcome.TooLarge(maxBytes);
-                    }
-                    out.write(buffer, 0, n);
+            long size;
+            try (FileChannel channel = temp.channel(); OutputStream out = Channels.newOutputStream(channel)) {
+                size = read(in, out, digest, maxBytes);
+                if (size < 0) {
+                    return new PutOutcome.TooLarge(maxBytes);
                 }
                 if (fsync) {
                     channel.force(true);
                 }
             }
-            String sha = HexFormat.of().formatHex(digest.digest());
-            if (expectedSha256 != null && !expectedSha256.equals(sha)) {
-                return new PutOutcome.HashMismatch(expectedSha256, sha, size);
+            PutOutcome outcome = checked(digest, size, expectedSha256);
+            if (!(outcome instanceof PutOutcome.Stored stored)) {
+                return outcome;
             }
-            Path target = path(sha);
+            Path target = path(stored.file().sha256());
             if (!Files.exists(target)) {
                 moveIntoPlace(temp.path(), target);
                 moved = true;
@@ -142,7 +136,7 @@ public final class FileStore {
                     fsyncDirectory(target.getParent());
                 }
             }
-            return new PutOutcome.Stored(new StoredFile(sha, size));
+            return outcome;
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp.path());
@@ -150,20 +144,32 @@ public final class FileStore {
         }
     }
 
-    /** Reads the content through, as {@link #put(InputStream, long, String)} would, but writes nothing. */
-    private static PutOutcome hashOnly(InputStream in, long maxBytes, String expectedSha256) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        long size = 0;
+    /**
+     * Reads the content to its end into the digest and, unless {@code out} is null, into {@code out}; returns its
+     * size, or -1 as soon as it is longer than {@code maxBytes}.
+     */
+    private static long read(InputStream in, OutputStream out, MessageDigest digest, long maxBytes)
+            throws IOException {
+        // outputs are mostly small: a 64 KB buffer per upload was a tenth of all the load test allocated
         byte[] buffer = new byte[16 * 1024];
+        long size = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
             size += n;
             if (size > maxBytes) {
-                return new PutOutcome.TooLarge(maxBytes);
+                return -1;
             }
             digest.update(buffer, 0, n);
+            if (out != null) {
+                out.write(buffer, 0, n);
+            }
         }
+        return size;
+    }
+
+    /** Stored, or a hash mismatch when {@code expectedSha256} is given and the digest differs. */
+    private static PutOutcome checked(MessageDigest digest, long size, String expectedSha256) {
         String sha = HexFormat.of().formatHex(digest.digest());
-        if (!expectedSha256.equals(sha)) {
+        if (expectedSha256 != null && !expectedSha256.equals(sha)) {
             return new PutOutcome.HashMismatch(expectedSha256, sha, size);
         }
         return new PutOutcome.Stored(new StoredFile(sha, size));
