@@ -89,9 +89,6 @@ class FileStoreTest {
 
     @org.junit.jupiter.api.Test
     void storedFilesAreTheOwnersOnlyAndNoTemporaryFileIsLeft() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "POSIX permissions only (Linux and macOS, where CI runs)");
         FileStore store = new FileStore(dataDir, false);
         byte[] content = "{\"objects\":[]}".getBytes(StandardCharsets.UTF_8);
 
