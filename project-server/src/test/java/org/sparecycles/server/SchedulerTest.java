@@ -289,4 +289,68 @@ class SchedulerTest {
         Api w = t.volunteer();
         assertEquals(1, t.fetch(w, t.host(w, 1.0), 100).size(), "the queue refills from the database");
     }
+
+    @Test
+    void aResultWhoseReplyWasLostIsSentAgainWhenTheClientAsksToResync() {
+        t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
+        Api v = t.volunteer();
+        long host = t.host(v, 1.0);
+        Assignment sent = t.fetch(v, host, 60).get(0);
+        t.clock.advance(Duration.ofMinutes(10));
+        assertEquals(List.of(), t.fetch(v, host, 60), "without resync the server does not compare (no work either)");
+        SchedulerReply holding = request(v, host, List.of(sent.resultId()), true);
+        assertEquals(List.of(), holding.assignments(), "the host holds it: nothing is sent again");
+        SchedulerReply again = request(v, host, List.of(), true);
+        assertEquals(List.of(sent), again.assignments(), "the same result, its inputs and its first deadline");
+        assertTrue(again.messages().stream().anyMatch(m -> m.startsWith("sent again 1 task")), again::toString);
+        assertEquals("IN_PROGRESS/null/INIT", t.resultState(sent.resultId()));
+        t.complete(v, host, sent.resultId(), OUTPUT, 1);
+        String reported = t.resultState(sent.resultId());
+        assertTrue(reported.startsWith("OVER/SUCCESS/"), "the result sent again is reported as usual: " + reported);
+    }
+
+    @Test
+    void afterARestartTheHostsFirstRequestForWorkGetsTheResultsItNeverReceived() {
+        t.submit(researcher, project, new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png", "coins.png");
+        Api v = t.volunteer();
+        long host = t.host(v, 1.0);
+        Assignment lost = t.fetch(v, host, 1).get(0); // the server is killed before this reply goes out
+        t.close();
+        t = TestServer.start(tmp.resolve("data"));
+        Api again = v.at(t.server.baseUri());
+        assertEquals(List.of(), request(again, host, List.of(), false, 0).assignments(),
+                "a request that asks for no work is not compared");
+        List<Assignment> first = request(again, host, List.of(), false, 1).assignments();
+        assertEquals(lost, first.get(0), "the lost result comes first, unchanged");
+        assertEquals(1, first.size(), "it covers the one second of work asked for");
+        List<Assignment> next = request(again, host, List.of(lost.resultId()), false, 1).assignments();
+        assertEquals(1, next.size(), "then new work: " + next);
+        assertTrue(next.get(0).resultId() != lost.resultId());
+    }
+
+    @Test
+    void aLostResultOfAWorkUnitThatIsOverIsNotSentAgainButMarkedNotNeeded() {
+        t.submit(researcher, project, new RedundancyPolicy(1, 2, 3, 6, 3600), 1, "blobs.png");
+        Api first = t.volunteer();
+        long firstHost = t.host(first, 1.0);
+        Api second = t.volunteer();
+        long secondHost = t.host(second, 1.0);
+        Assignment done = t.fetch(first, firstHost, 60).get(0);
+        Assignment spare = t.fetch(second, secondHost, 60).get(0);
+        t.complete(first, firstHost, done.resultId(), ValidationTest.RIGHT, 1);
+        t.server.runBackgroundPassNow();
+        assertEquals("DONE", t.workUnitState(done.workUnitId()));
+        SchedulerReply reply = request(second, secondHost, List.of(), true);
+        assertEquals(List.of(), reply.assignments());
+        assertEquals("OVER/DIDNT_NEED/INIT", t.resultState(spare.resultId()));
+    }
+
+    private SchedulerReply request(Api v, long host, List<Long> inProgress, boolean resync) {
+        return request(v, host, inProgress, resync, 60);
+    }
+
+    private SchedulerReply request(Api v, long host, List<Long> inProgress, boolean resync, double workSeconds) {
+        return v.post("/api/v1/scheduler", new SchedulerRequest(host, List.of(), workSeconds, inProgress, List.of(),
+                false, resync)).expect(200, SchedulerReply.class);
+    }
 }

@@ -36,6 +36,11 @@ final class SchedulerRpc {
     private final Runnable tick;
 
     private boolean inFlight;
+    /**
+     * Whether a reply may have been missed: true for this run's first request (a crash may have lost assignments
+     * before they were saved) and after a request that got no reply; the server then sends lost results again.
+     */
+    private boolean resync = true;
     private int refusedReports;
     private Instant backoffUntil = Instant.EPOCH;
     private Instant nextWorkRequest = Instant.EPOCH;
@@ -104,7 +109,7 @@ final class SchedulerRpc {
                 .filter(t -> t.state().isActive() && t.state() != TaskState.READY_TO_REPORT)
                 .map(TaskRecord::resultId).toList();
         SchedulerRequest request = new SchedulerRequest(state.attachment().hostId(), reports, workSeconds,
-                inProgress, engine.settings().projects(), true);
+                inProgress, engine.settings().projects(), true, resync);
         inFlight = true;
         engine.loop().background(() -> api.schedulerRequest(request),
                 reply -> replied(request, reply), error -> requestFailed(request, error));
@@ -125,6 +130,7 @@ final class SchedulerRpc {
 
     private void replied(SchedulerRequest request, SchedulerReply reply) {
         inFlight = false;
+        resync = false;
         failures.answered();
         refusedReports = 0;
         Instant now = engine.clock().instant();
@@ -209,6 +215,7 @@ final class SchedulerRpc {
 
     private void requestFailed(SchedulerRequest request, Throwable error) {
         inFlight = false;
+        resync = true; // the server may have sent work in a reply that never arrived
         if (lastReports != null) {
             lastReports.completeExceptionally(error); // detaching: no retries, the deadlines take over
             lastReports = null;

@@ -35,6 +35,7 @@ import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.InputRef;
 import org.sparecycles.workunits.protocol.ResultReport;
+import org.sparecycles.workunits.protocol.SchedulerRequest;
 import org.sparecycles.workunits.samples.SampleImages;
 
 /** The engine against a hand-written fake server, with real worker processes on real sample images. */
@@ -266,6 +267,9 @@ class ClientEngineTest {
         assertTrue(logged(engine, "s: HTTP 503 unavailable: database restarting"), log(engine));
         assertTrue(engine.events().recent().stream().map(ClientEvent::message)
                 .filter(m -> m.startsWith("retrying in ")).count() >= 2, log(engine));
+        List<Boolean> resync = server.requests.stream().map(SchedulerRequest::resync).toList();
+        assertEquals(List.of(true, true, true, false), resync.subList(0, 4), () -> "the run's first request and each"
+                + " one after a request without a reply ask the server to send lost work again: " + resync);
     }
 
     @Test

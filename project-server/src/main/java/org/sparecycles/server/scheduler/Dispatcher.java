@@ -210,7 +210,8 @@ final class Dispatcher {
         if (!claims.takeQuota(c, batch.app())) {
             return Optional.empty(); // daily quota used up; another host may take it
         }
-        Instant deadline = now.plusSeconds((Long) wu[2]);
+        // as the database keeps it (microseconds), so the assignment of a result sent again is the same
+        Instant deadline = now.plusSeconds((Long) wu[2]).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         if (!ResultTransitions.sent(c, candidate.resultId(), host.id(), host.accountId(), now, deadline)) {
             queue.remove(candidate.resultId());
             return Optional.empty();
@@ -220,12 +221,57 @@ final class Dispatcher {
                 candidate.resultId(), (Integer) wu[5], batch.minQuorum(), batch.targetResults())) {
             reduced.add(candidate.workUnitId());
         }
+        return Optional.of(assignment(c, candidate.resultId(), candidate.name(), candidate.workUnitId(), batch, deadline,
+                (Double) wu[3]));
+    }
+
+    /** The assignment of a result sent to a host, unsigned. */
+    private Assignment assignment(Connection c, long result, String name, long workUnit, BatchSettings batch,
+                                  Instant deadline, double estimatedSeconds) throws SQLException {
         List<InputRef> inputs = Jdbc.query(c, "SELECT name, sha256, size_bytes FROM batch_files WHERE work_unit_id = ?"
                 + " ORDER BY seq", rs -> new InputRef(rs.getString(1), "/api/v1/files/" + rs.getString(2),
-                rs.getLong(3), rs.getString(2)), candidate.workUnitId());
-        return Optional.of(new Assignment(candidate.resultId(), candidate.name(), candidate.workUnitId(), batch.app(),
-                batch.appVersion(), batch.parameters(), inputs, deadline, config.maxOutputBytes(),
-                config.memoryBoundBytes(), (Double) wu[3], "/api/v1/results/" + candidate.resultId() + "/output"));
+                rs.getLong(3), rs.getString(2)), workUnit);
+        return new Assignment(result, name, workUnit, batch.app(), batch.appVersion(), batch.parameters(), inputs,
+                deadline, config.maxOutputBytes(), config.memoryBoundBytes(), estimatedSeconds,
+                "/api/v1/results/" + result + "/output");
+    }
+
+    /** A result in progress on a host, with what decides whether it can be sent again. */
+    private record Sent(long id, String name, long workUnitId, Instant deadline, boolean workUnitOver, double estimated,
+                        long batchId, long projectId) {
+    }
+
+    /**
+     * Results in progress on the host that it neither holds nor reports: the reply that carried them never reached it
+     * (the server stopped before the reply went out, the connection broke, or the client lost its state). Those of
+     * work units that are over become OVER / DIDNT_NEED. The others, when {@code resend}, come back as assignments
+     * again, with their first deadline and only of {@code projects} unless that is empty; else, and once their
+     * deadline has passed, they are left to the deadline pass.
+     */
+    List<Assignment> lost(Hosts.Host host, Set<Long> held, boolean resend, Set<Long> projects, Instant now) {
+        return jdbc.inTransactionNotYetDurable(c -> {
+            List<Sent> sent = Jdbc.query(c, "SELECT r.id, r.name, r.work_unit_id, r.deadline, w.state IN ('DONE', 'FAILED')"
+                    + " OR w.canonical_result_id IS NOT NULL, w.estimated_seconds, w.batch_id, b.project_id FROM results r"
+                    + " JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
+                    + " WHERE r.host_id = ? AND r.server_state = 'IN_PROGRESS' ORDER BY r.id",
+                    rs -> new Sent(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                            Jdbc.instant(rs, "deadline"), rs.getBoolean(5),
+                            rs.getDouble(6), rs.getLong(7), rs.getLong(8)), host.id());
+            List<Assignment> again = new ArrayList<>();
+            for (Sent r : sent) {
+                if (held.contains(r.id())) {
+                    continue;
+                }
+                if (r.workUnitOver()) {
+                    ResultTransitions.cancelled(c, r.id());
+                } else if (resend && r.deadline().isAfter(now) && again.size() < MAX_ASSIGNMENTS
+                        && (projects.isEmpty() || projects.contains(r.projectId()))) {
+                    again.add(assignment(c, r.id(), r.name(), r.workUnitId(), batch(c, r.batchId()), r.deadline(),
+                            r.estimated()));
+                }
+            }
+            return again;
+        });
     }
 
 

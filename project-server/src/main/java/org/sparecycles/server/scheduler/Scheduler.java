@@ -53,6 +53,11 @@ public final class Scheduler {
      * one another down and left the background passes too little CPU to keep up with what was reported.
      */
     private final java.util.concurrent.Semaphore turns;
+    /**
+     * Hosts whose first request for work since the server started compared what they hold with what was sent to
+     * them ({@link Dispatcher#lost}); a few bytes per host that asked for work.
+     */
+    private final Set<Long> compared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param files     holds the uploaded outputs that SUCCESS reports name
@@ -131,13 +136,33 @@ public final class Scheduler {
             onReports.run();
         }
         boolean blocked = hosts.isBlocked(host.id());
-        List<Assignment> assignments = request.workSeconds() > 0 && !blocked
-                ? dispatcher.dispatch(host, request.workSeconds(), Set.copyOf(request.projects()), now) : List.of();
+        boolean asks = request.workSeconds() > 0 && !blocked;
+        Set<Long> projects = Set.copyOf(request.projects());
+        List<Assignment> assignments = new ArrayList<>();
+        // compared when the client asks, and on the host's first request for work since the server started: a reply
+        // lost on the way reaches the client's next request (resync), one lost to a crash of the server the first
+        // request after the restart
+        if (request.resync() | (asks && compared.add(host.id()))) {
+            Set<Long> held = new HashSet<>(request.inProgress());
+            request.reports().forEach(r -> held.add(r.resultId()));
+            assignments.addAll(dispatcher.lost(host, held, asks, projects, now));
+        }
+        int resent = assignments.size();
+        double resentSeconds = assignments.stream().mapToDouble(Assignment::estimatedSeconds).sum();
+        if (asks && (assignments.isEmpty() || resentSeconds < request.workSeconds())) {
+            assignments.addAll(dispatcher.dispatch(host, request.workSeconds() - resentSeconds, projects, now));
+        }
         long delay = assignments.isEmpty() && (dispatcher.queued() == 0 || blocked)
                 ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
-        List<String> messages = blocked ? List.of("this host is blocked by the server's admins and gets no new work")
-                : assignments.isEmpty() && request.workSeconds() > 0
-                ? List.of("no work available for this host right now") : List.of();
+        List<String> messages = new ArrayList<>();
+        if (blocked) {
+            messages.add("this host is blocked by the server's admins and gets no new work");
+        } else if (assignments.isEmpty() && request.workSeconds() > 0) {
+            messages.add("no work available for this host right now");
+        }
+        if (resent > 0) {
+            messages.add("sent again " + resent + " task(s) this host did not hold: a reply of the server was lost");
+        }
         return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant());
     }
 

@@ -49,6 +49,7 @@ class ProtocolMessagesTest {
                 new SchedulerRequest(11, List.of(report), 3600, List.of(8L, 9L)),
                 new SchedulerRequest(11, List.of(), 600, List.of(), List.of(2L, 5L)),
                 new SchedulerRequest(11, List.of(report), 600, List.of(), List.of(), true),
+                new SchedulerRequest(11, List.of(), 600, List.of(4L), List.of(), true, true),
                 report,
                 new SchedulerReply(List.of(assignment), List.of(7L), List.of(9L), List.of("welcome"), 5),
                 new SchedulerReply(List.of(), List.of(), List.of(), List.of(), 30, T),
