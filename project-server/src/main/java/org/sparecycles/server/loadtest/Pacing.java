@@ -40,6 +40,25 @@ record Pacing(int threads, double rate) {
         }
     }
 
+    /** Below this share of the rate asked for, a run did not hold it. */
+    static final double HELD = 0.97;
+
+    /**
+     * A warning when the requests measured fell short of the rate asked for: their latency then counts from planned
+     * starts the load generator could not keep, and grows with the run instead of telling what the server answers at
+     * that rate. Empty when the rate held.
+     */
+    static java.util.Optional<String> shortfall(double rate, double requestsPerSecond, int threads) {
+        if (!(rate > 0) || requestsPerSecond >= HELD * rate) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "warning: --rate %.0f was not held (%.0f"
+                + " requests/s); the latency counts from planned starts that fell ever further behind. Either the server"
+                + " is at capacity (see the run without --rate) or %s too few, since each thread waits for its replies"
+                + " and uploads: try more --threads", rate, requestsPerSecond,
+                threads == 1 ? "1 thread is" : threads + " threads are"));
+    }
+
     /** The planned start (in {@link System#nanoTime()} terms) of the thread's {@code n}-th request, from 0. */
     long start(long origin, int thread, long n) {
         return origin + Math.round(thread * 1e9 / rate) + n * interval();

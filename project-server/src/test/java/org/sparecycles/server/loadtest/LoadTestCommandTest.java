@@ -1,6 +1,7 @@
 package org.sparecycles.server.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -84,7 +85,17 @@ class LoadTestCommandTest {
         // its own requests and at most the warm-up second's, when the server fell behind then and they came late
         assertTrue(requests > 0 && requests <= 10 * (seconds + 1) + 3, requests + " requests in " + seconds + " s:\n"
                 + out);
+        assertFalse(out.contains("was not held"), out);
         assertTrue(out.contains(" 0 errors"), out);
+    }
+
+    @Test
+    void aRateOneThreadCannotKeepIsReportedAsNotHeld() {
+        String out = loadtest("loadtest", "--duration", "2", "--warmup", "0", "--hosts", "2", "--threads", "1",
+                "--work-units", "300", "--batch-size", "150", "--rate", "100000", "--skip-baselines",
+                "--data-dir", tmp.toString());
+        assertTrue(out.contains("warning: --rate 100000 was not held ("), out);
+        assertTrue(out.contains("1 thread is too few"), out);
     }
 
     @Test

@@ -56,6 +56,15 @@ class PacingTest {
     }
 
     @Test
+    void warnsWhenTheRequestsFellShortOfTheRate() {
+        assertEquals(java.util.Optional.empty(), Pacing.shortfall(1000, 992, 64), "within 3%: held");
+        assertEquals(java.util.Optional.empty(), Pacing.shortfall(0, 450, 16), "no rate asked for");
+        String warning = Pacing.shortfall(1000, 812, 16).orElseThrow();
+        assertTrue(warning.startsWith("warning: --rate 1000 was not held (812 requests/s)"), warning);
+        assertTrue(warning.contains("16 threads are too few"), warning);
+    }
+
+    @Test
     void refusesNoThreadsOrNoRate() {
         assertThrows(IllegalArgumentException.class, () -> new Pacing(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new Pacing(4, 0));
