@@ -16,6 +16,19 @@ import org.sparecycles.workunits.protocol.SchedulerRequest;
 
 /** The calls a simulated host makes, over real HTTP with the JDK's client (keep-alive connections). */
 final class LoadClient {
+    /** Seconds the JDK's client keeps an idle connection, below the server's 60 s (Undertow's NO_REQUEST_TIMEOUT). */
+    static final String KEEP_ALIVE_SECONDS = "30";
+
+    static {
+        // the JDK's default is 1,200 s, so a connection left idle in the client's pool was closed by the server after
+        // 60 s, and now and then the client sent a request on it just as it closed: the request failed with "header
+        // parser received no bytes" (1 in about 87,000 requests on 2026-12-06). Read once, when the JDK's client
+        // starts its connection pool, so set before the first client is built; a value given on the command line wins
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", KEEP_ALIVE_SECONDS);
+        }
+    }
+
     private final HttpClient http;
     private final URI base;
     private final ObjectMapper json = Json.mapper();
