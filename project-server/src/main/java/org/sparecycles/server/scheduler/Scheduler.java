@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparecycles.server.accounts.Caller;
 import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.server.credit.CreditRules;
@@ -35,6 +37,7 @@ import org.sparecycles.workunits.signing.ProjectSigner;
  * {@link Dispatcher}. Thread-safe: requests run concurrently on the HTTP worker threads.
  */
 public final class Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     /** How stale a host's recorded last contact may be: saves a write per request. */
     static final java.time.Duration LAST_CONTACT_PRECISION = java.time.Duration.ofSeconds(5);
 
@@ -162,6 +165,7 @@ public final class Scheduler {
         }
         if (resent > 0) {
             messages.add("sent again " + resent + " task(s) this host did not hold: a reply of the server was lost");
+            LOG.info("host {} did not hold {} result(s) sent to it: sent again", host.id(), resent);
         }
         return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant());
     }
