@@ -10,7 +10,7 @@ import java.util.List;
  * assignments ({@link SchedulerReply#assignmentsSignature()}); false or absent (older clients): each assignment
  * is signed on its own. {@code resync}: the client may have missed a reply (it has just started, or its last request
  * got no answer), so the server compares {@code inProgress} with what it sent and sends lost results again; false or
- * absent (older clients): the server compares only on the host's first request since the server started.
+ * absent (older clients): the server compares only on the host's first request for work since the server started.
  */
 public record SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress,
                                List<Long> projects, boolean signedTogether, boolean resync)
