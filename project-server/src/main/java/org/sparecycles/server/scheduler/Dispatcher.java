@@ -55,20 +55,21 @@ final class Dispatcher {
     }
 
     /**
-     * Claims results up to {@code workSeconds}; only of {@code projects} unless that is empty. Candidates are taken
+     * Claims results up to {@code workSeconds}, at most {@code most} of them (with the results sent again, a reply
+     * carries at most {@link #MAX_ASSIGNMENTS}); only of {@code projects} unless that is empty. Candidates are taken
      * from the queue exclusively, so concurrent requests claim different work units, then claimed together in one
      * transaction (a commit per claim was most of a request's time on H2); a second round tries again when some
      * candidates were not for this host. The assignments are not signed yet.
      */
-    List<Assignment> dispatch(Hosts.Host host, double workSeconds, Set<Long> projects, Instant now) {
+    List<Assignment> dispatch(Hosts.Host host, double workSeconds, int most, Set<Long> projects, Instant now) {
         List<Assignment> out = new ArrayList<>();
         Set<Long> held = heldWorkUnits(host, queue.firstWorkUnitId());
         double total = 0;
         boolean refilled = false;
-        for (int round = 0; round < 2 && out.size() < MAX_ASSIGNMENTS && total < workSeconds; round++) {
+        for (int round = 0; round < 2 && out.size() < most && total < workSeconds; round++) {
             List<DispatchQueue.Candidate> taken = new ArrayList<>();
             double planned = total;
-            while (out.size() + taken.size() < MAX_ASSIGNMENTS && planned < workSeconds) {
+            while (out.size() + taken.size() < most && planned < workSeconds) {
                 Optional<DispatchQueue.Candidate> next = queue.take(c -> (projects.isEmpty()
                         || projects.contains(c.projectId())) && !held.contains(c.workUnitId()));
                 if (next.isEmpty()) {

@@ -152,8 +152,10 @@ public final class Scheduler {
         }
         int resent = assignments.size();
         double resentSeconds = assignments.stream().mapToDouble(Assignment::estimatedSeconds).sum();
-        if (asks && (assignments.isEmpty() || resentSeconds < request.workSeconds())) {
-            assignments.addAll(dispatcher.dispatch(host, request.workSeconds() - resentSeconds, projects, now));
+        if (asks && (assignments.isEmpty() || resentSeconds < request.workSeconds())
+                && resent < Dispatcher.MAX_ASSIGNMENTS) {
+            assignments.addAll(dispatcher.dispatch(host, request.workSeconds() - resentSeconds,
+                    Dispatcher.MAX_ASSIGNMENTS - resent, projects, now));
         }
         long delay = assignments.isEmpty() && (dispatcher.queued() == 0 || blocked)
                 ? config.schedulerIdleDelaySeconds() : config.schedulerRequestDelaySeconds();
