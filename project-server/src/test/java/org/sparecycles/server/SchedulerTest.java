@@ -320,7 +320,11 @@ class SchedulerTest {
         Api again = v.at(t.server.baseUri());
         assertEquals(List.of(), request(again, host, List.of(), false, 0).assignments(),
                 "a request that asks for no work is not compared");
-        List<Assignment> first = request(again, host, List.of(), false, 1).assignments();
+        // as a client from before the resync and signedTogether fields sends it
+        byte[] olderClient = ("{\"hostId\":" + host + ",\"reports\":[],\"workSeconds\":1,\"inProgress\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        List<Assignment> first = again.post("/api/v1/scheduler", olderClient).expect(200, SchedulerReply.class)
+                .assignments();
         assertEquals(lost, first.get(0), "the lost result comes first, unchanged");
         assertEquals(1, first.size(), "it covers the one second of work asked for");
         List<Assignment> next = request(again, host, List.of(lost.resultId()), false, 1).assignments();
