@@ -11,18 +11,14 @@ import java.util.List;
  * is signed on its own. {@code resync}: the client may have missed a reply (it has just started, or its last request
  * got no answer), so the server compares {@code inProgress} with what it sent and sends lost results again; false or
  * absent (older clients): the server compares only on the host's first request for work since the server started.
- * Both flags are boxed so that a request without them reads as false (the shared mapper refuses a missing
- * primitive); they are never null.
  */
 public record SchedulerRequest(long hostId, List<ResultReport> reports, double workSeconds, List<Long> inProgress,
-                               List<Long> projects, Boolean signedTogether, Boolean resync)
+                               List<Long> projects, boolean signedTogether, boolean resync)
         implements ProtocolMessage {
     public SchedulerRequest {
         reports = reports == null ? List.of() : List.copyOf(reports);
         inProgress = inProgress == null ? List.of() : List.copyOf(inProgress);
         projects = projects == null ? List.of() : List.copyOf(projects);
-        signedTogether = Boolean.TRUE.equals(signedTogether);
-        resync = Boolean.TRUE.equals(resync);
     }
 
     /** A request that does not ask the server to compare what the host holds. */

@@ -3,7 +3,6 @@ package org.sparecycles.workunits.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,19 +93,6 @@ class ProtocolMessagesTest {
         assertTrue(reply.assignments().isEmpty());
         assertTrue(reply.cancelled().isEmpty());
         assertEquals(5, reply.requestDelaySeconds());
-    }
-
-    @Test
-    void anOlderClientsSchedulerRequestWithoutTheNewerFlagsReadsAsFalse() throws Exception {
-        // the client of 2026-12-05 sent signedTogether but not resync; older ones sent neither
-        SchedulerRequest before = JSON.readValue("{\"hostId\":11,\"workSeconds\":60,\"inProgress\":[4],"
-                + "\"signedTogether\":true}", SchedulerRequest.class);
-        assertEquals(new SchedulerRequest(11, List.of(), 60, List.of(4L), List.of(), true, false), before);
-        SchedulerRequest older = JSON.readValue("{\"hostId\":11,\"workSeconds\":60}", SchedulerRequest.class);
-        assertFalse(older.signedTogether());
-        assertFalse(older.resync());
-        assertThrows(com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
-                () -> JSON.readValue("{\"workSeconds\":60}", SchedulerRequest.class), "a request needs its hostId");
     }
 
     @Test
