@@ -152,8 +152,7 @@ public final class Scheduler {
         }
         int resent = assignments.size();
         double resentSeconds = assignments.stream().mapToDouble(Assignment::estimatedSeconds).sum();
-        if (asks && (assignments.isEmpty() || resentSeconds < request.workSeconds())
-                && resent < Dispatcher.MAX_ASSIGNMENTS) {
+        if (asks && resentSeconds < request.workSeconds() && resent < Dispatcher.MAX_ASSIGNMENTS) {
             assignments.addAll(dispatcher.dispatch(host, request.workSeconds() - resentSeconds,
                     Dispatcher.MAX_ASSIGNMENTS - resent, projects, now));
         }
