@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.sparecycles.server.assimilation.Assimilator;
 import org.sparecycles.server.db.BackgroundLease;
 import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.lifecycle.CpuPriority;
 import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.validation.Validator;
@@ -36,18 +37,25 @@ final class BackgroundPasses implements AutoCloseable {
     private final Map<String, Instant> lastRuns = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean pokePending = new AtomicBoolean();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sparecycles-background");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread;
 
     private final Jdbc jdbc;
     private final WorkShares shares;
 
-    /** @param shares the helper threads of the transitioner, validator and assimilator, closed with the passes */
+    /**
+     * @param shares the helper threads of the transitioner, validator and assimilator, closed with the passes
+     * @param nice   how much lower the passes' thread's CPU priority is than the process's ({@link CpuPriority})
+     */
     BackgroundPasses(Jdbc jdbc, Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
-                     BackgroundLease lease, WorkShares shares) {
+                     BackgroundLease lease, WorkShares shares, int nice) {
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(() -> {
+                CpuPriority.lowerCurrentThread(nice);
+                r.run();
+            }, "sparecycles-background");
+            t.setDaemon(true);
+            return t;
+        });
         this.shares = shares;
         this.jdbc = jdbc;
         this.clock = clock;

@@ -82,11 +82,12 @@ public final class ProjectServer implements AutoCloseable {
         this.batches = new Batches(jdbc, files, accounts, config.apps(), clock);
         this.stats = new Stats(jdbc, clock);
         HostTrust trust = new HostTrust(config.trust(), new java.security.SecureRandom());
-        WorkShares shares = new WorkShares(config.backgroundThreads());
+        WorkShares shares = new WorkShares(config.backgroundThreads(), config.backgroundNice());
         this.background = new BackgroundPasses(jdbc, new Transitioner(jdbc, clock, trust, shares),
                 new Validator(jdbc, files, config.apps(), clock, trust, shares),
                 new Assimilator(jdbc, files, clock, shares), clock,
-                new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)), shares);
+                new BackgroundLease(jdbc, clock, nodeName(config), leaseLength(config)), shares,
+                config.backgroundNice());
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
         Scheduler scheduler = new Scheduler(jdbc, hosts, config, files, signer, trust, background::poke);

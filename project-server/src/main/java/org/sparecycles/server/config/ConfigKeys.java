@@ -34,6 +34,11 @@ public final class ConfigKeys {
     public static final String SCHEDULER_CONCURRENCY = "scheduler.concurrency";
     /** Threads the background passes spread their work units over (default: the number of processors). */
     public static final String BACKGROUND_THREADS = "background.threads";
+    /**
+     * How much lower the background passes' CPU priority is than the scheduler's (Linux nice increment, 0 to 19;
+     * 0: the same).
+     */
+    public static final String BACKGROUND_NICE = "background.nice";
     /** Days an authenticator may go unused before it expires; 0 means never. */
     public static final String AUTHENTICATOR_IDLE_DAYS = "authenticator.idle.days";
     /** A PKCS#12 keystore; when set, the server also serves HTTPS on {@link #TLS_PORT}. */
@@ -46,7 +51,8 @@ public final class ConfigKeys {
             SCHEDULER_REQUEST_DELAY_SECONDS, SCHEDULER_IDLE_DELAY_SECONDS, MAX_OUTPUT_BYTES, MAX_BATCH_BYTES,
             MEMORY_BOUND_BYTES, SIGNING_KEY_FILE, TRUST_CONSECUTIVE_VALID, TRUST_SPOT_CHECK_PERCENT,
             QUOTA_DAILY_INITIAL, QUOTA_DAILY_MAX, DB_URL, DB_USER, DB_PASSWORD, MAX_CONCURRENT_REQUESTS,
-            OVERLOAD_RETRY_AFTER_SECONDS, SCHEDULER_CONCURRENCY, BACKGROUND_THREADS, AUTHENTICATOR_IDLE_DAYS, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_PORT);
+            OVERLOAD_RETRY_AFTER_SECONDS, SCHEDULER_CONCURRENCY, BACKGROUND_THREADS, BACKGROUND_NICE,
+            AUTHENTICATOR_IDLE_DAYS, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_PORT);
 
     /** Prefix of environment variables. */
     public static final String ENV_PREFIX = "SPARECYCLES_";

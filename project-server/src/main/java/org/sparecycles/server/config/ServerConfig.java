@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparecycles.server.lifecycle.CpuPriority;
 import org.sparecycles.server.trust.TrustPolicy;
 import org.sparecycles.workunits.app.AppRegistry;
 
@@ -30,6 +31,8 @@ public final class ServerConfig {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConfig.class);
     /** Soft upper limit of {@link #maxOutputBytes()}; larger values are clamped with a warning. */
     public static final long MAX_OUTPUT_BYTES_LIMIT = 1L << 30;
+    /** Default of {@link ConfigKeys#BACKGROUND_NICE}. */
+    public static final int DEFAULT_BACKGROUND_NICE = 10;
 
     private final int port;
     private final String bindAddress;
@@ -50,6 +53,7 @@ public final class ServerConfig {
     private final int maxConcurrentRequests;
     private final int schedulerConcurrency;
     private final int backgroundThreads;
+    private final int backgroundNice;
     private final long overloadRetryAfterSeconds;
     private final int authenticatorIdleDays;
     private final Path tlsKeystore;
@@ -78,6 +82,7 @@ public final class ServerConfig {
         this.maxConcurrentRequests = b.maxConcurrentRequests;
         this.schedulerConcurrency = b.schedulerConcurrency;
         this.backgroundThreads = b.backgroundThreads;
+        this.backgroundNice = b.backgroundNice;
         this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
         this.authenticatorIdleDays = b.authenticatorIdleDays;
         this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
@@ -214,6 +219,15 @@ public final class ServerConfig {
         return backgroundThreads;
     }
 
+    /**
+     * How much lower the background passes' CPU priority is than the rest of the server's (a Linux nice
+     * increment; 0: the same). With both cores busy, scheduler requests then wait less for a processor and the
+     * passes take what the requests leave.
+     */
+    public int backgroundNice() {
+        return backgroundNice;
+    }
+
     /** Requests worked on at once; one more is answered 503 with {@link #overloadRetryAfterSeconds()}. */
     public int maxConcurrentRequests() {
         return maxConcurrentRequests;
@@ -258,7 +272,7 @@ public final class ServerConfig {
                 + ", memoryBoundBytes=" + memoryBoundBytes + ", signingKeyFile=" + signingKeyFile + ", trust=" + trust
                 + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"))
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", schedulerConcurrency=" + schedulerConcurrency
-                + ", backgroundThreads=" + backgroundThreads
+                + ", backgroundThreads=" + backgroundThreads + ", backgroundNice=" + backgroundNice
                 + ", overloadRetryAfterSeconds=" + overloadRetryAfterSeconds + ", authenticatorIdleDays=" + authenticatorIdleDays
                 + ", tls=" + (tlsKeystore == null ? "off" : tlsKeystore + " on port " + tlsPort) + "]";
     }
@@ -287,6 +301,7 @@ public final class ServerConfig {
         private int maxConcurrentRequests = 256;
         private int schedulerConcurrency = Runtime.getRuntime().availableProcessors();
         private int backgroundThreads = Runtime.getRuntime().availableProcessors();
+        private int backgroundNice = DEFAULT_BACKGROUND_NICE;
         private long overloadRetryAfterSeconds = 10;
         private int authenticatorIdleDays = 180;
         private Path tlsKeystore;
@@ -385,6 +400,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** How much lower the background passes' CPU priority is (Linux nice increment, 0 to 19). */
+        public Builder backgroundNice(int nice) {
+            this.backgroundNice = nice;
+            return this;
+        }
+
         /** Requests worked on at once (more: 503), and the {@code Retry-After} seconds of that answer. */
         public Builder overloadLimit(int maxConcurrentRequests, long retryAfterSeconds) {
             this.maxConcurrentRequests = maxConcurrentRequests;
@@ -459,6 +480,7 @@ public final class ServerConfig {
                 case ConfigKeys.MAX_CONCURRENT_REQUESTS -> maxConcurrentRequests = (int) number(key, v);
                 case ConfigKeys.SCHEDULER_CONCURRENCY -> schedulerConcurrency = (int) number(key, v);
                 case ConfigKeys.BACKGROUND_THREADS -> backgroundThreads = (int) number(key, v);
+                case ConfigKeys.BACKGROUND_NICE -> backgroundNice = (int) number(key, v);
                 case ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS -> overloadRetryAfterSeconds = number(key, v);
                 case ConfigKeys.AUTHENTICATOR_IDLE_DAYS -> authenticatorIdleDays = (int) number(key, v);
                 case ConfigKeys.TLS_KEYSTORE -> tlsKeystore = v.isEmpty() ? null : Path.of(v);
@@ -513,6 +535,8 @@ public final class ServerConfig {
                     "must be at least 1");
             require(backgroundThreads >= 1 && backgroundThreads <= 64, ConfigKeys.BACKGROUND_THREADS, backgroundThreads,
                     "must be 1 to 64");
+            require(backgroundNice >= 0 && backgroundNice <= CpuPriority.MAX_NICE, ConfigKeys.BACKGROUND_NICE,
+                    backgroundNice, "must be 0 (the scheduler's priority) to " + CpuPriority.MAX_NICE);
             require(overloadRetryAfterSeconds >= 1 && overloadRetryAfterSeconds <= 3600,
                     ConfigKeys.OVERLOAD_RETRY_AFTER_SECONDS, overloadRetryAfterSeconds, "must be 1 to 3600");
             require(authenticatorIdleDays >= 0, ConfigKeys.AUTHENTICATOR_IDLE_DAYS, authenticatorIdleDays,

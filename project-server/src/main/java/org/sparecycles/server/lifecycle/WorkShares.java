@@ -23,13 +23,24 @@ public final class WorkShares implements AutoCloseable {
 
     /** @param threads threads to work on at once, the calling one included; at least 1 */
     public WorkShares(int threads) {
+        this(threads, 0);
+    }
+
+    /**
+     * @param threads threads to work on at once, the calling one included; at least 1
+     * @param nice    how much lower the helper threads' CPU priority is than the process's ({@link CpuPriority})
+     */
+    public WorkShares(int threads, int nice) {
         if (threads < 1) {
             throw new IllegalArgumentException("background threads must be at least 1: " + threads);
         }
         this.threads = threads;
         AtomicInteger named = new AtomicInteger();
         this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "sparecycles-background-helper-" + named.incrementAndGet());
+            Thread t = new Thread(() -> {
+                CpuPriority.lowerCurrentThread(nice);
+                r.run();
+            }, "sparecycles-background-helper-" + named.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +68,25 @@ final class LoadTest {
 
         double p99Millis() {
             return schedulerLatency.getValueAtPercentile(99) / 1000.0;
+        }
+
+        /**
+         * A warning when clearly more results were validated and assimilated in the window than were reported in it:
+         * the background passes, which yield the processors to scheduler requests, were then working off results
+         * reported before the window, and results/s and the CPU per result flatter the steady state.
+         */
+        Optional<String> backlogWorkedOff() {
+            return backlogWorkedOff(completed, reported, seconds);
+        }
+
+        static Optional<String> backlogWorkedOff(long completed, long reported, double seconds) {
+            if (completed <= reported * 1.05) {
+                return Optional.empty();
+            }
+            return Optional.of(String.format(Locale.ROOT, "warning: %,d results validated and assimilated against %,d"
+                    + " reported in the window: the background passes worked off results reported before it, so"
+                    + " results/s overstates the steady rate, which is at most the reported %.0f/s; try a longer"
+                    + " --warmup or --duration", completed, reported, reported / seconds));
         }
     }
 

@@ -164,6 +164,7 @@ public final class LoadTestCommand implements Callable<Integer> {
                     r.schedulerLatency().getValueAtPercentile(90) / 1000.0, r.p99Millis(),
                     r.schedulerLatency().getValueAtPercentile(99.9) / 1000.0, r.schedulerLatency().getMaxValue() / 1000.0);
             Pacing.shortfall(rate, r.schedulerRequests() / r.seconds(), threads).ifPresent(out::println);
+            r.backlogWorkedOff().ifPresent(out::println);
             out.printf(Locale.ROOT, "whole run: %,d work units done; results %,d valid, %,d invalid, %,d inconclusive,"
                             + " %,d client errors, %,d no reply%n", r.workUnitsDone(), r.validResults(),
                     r.invalidResults(), r.inconclusiveResults(), r.errorResults(), r.noReplyResults());

@@ -50,6 +50,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void backgroundNiceIsReadAndBounded() throws Exception {
+        assertEquals(ServerConfig.DEFAULT_BACKGROUND_NICE, ServerConfig.builder().build().backgroundNice());
+        assertEquals(0, ServerConfig.load(null, Map.of("SPARECYCLES_BACKGROUND_NICE", "0"), Map.of()).build()
+                .backgroundNice());
+        InvalidConfigException high = assertThrows(InvalidConfigException.class,
+                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.BACKGROUND_NICE, "20")).build());
+        assertEquals("background.nice=20: must be 0 (the scheduler's priority) to 19", high.getMessage());
+        InvalidConfigException negative = assertThrows(InvalidConfigException.class,
+                () -> ServerConfig.load(null, Map.of(), Map.of(ConfigKeys.BACKGROUND_NICE, "-5")).build());
+        assertEquals("background.nice=-5: must be 0 (the scheduler's priority) to 19", negative.getMessage());
+    }
+
+    @Test
     void malformedOrContradictoryValuesThrowNamingKeyAndValue() throws Exception {
         InvalidConfigException notNumber = assertThrows(InvalidConfigException.class,
                 () -> ServerConfig.load(null, Map.of("SPARECYCLES_PORT", "eighty"), Map.of()));
