@@ -44,8 +44,15 @@ public final class Assimilator {
     /** Work units merged in one transaction; a commit per work unit was most of a pass's time on H2. */
     static final int WORK_UNITS_PER_TRANSACTION = 100;
 
-    /** A validated work unit to merge: its canonical output's hash. */
-    private record Validated(long id, String outputSha256) {
+    /**
+     * Most bytes of canonical output merged in one transaction (one work unit at least, whatever its size): a group's
+     * per-file results are held in memory until they are stored, on each of the passes' threads, so a backlog of
+     * large outputs (after a restart, or while scheduler requests had the processors) must not be taken in at once.
+     */
+    static final long OUTPUT_BYTES_PER_TRANSACTION = 8L << 20;
+
+    /** A validated work unit to merge: its canonical output's hash and size. */
+    private record Validated(long id, String outputSha256, long outputSize) {
     }
 
     /**
@@ -65,9 +72,9 @@ public final class Assimilator {
      * one to a transaction, so one bad work unit cannot hold up the others.
      */
     public void runPass() {
-        List<Validated> waiting = jdbc.query("SELECT w.id, r.output_sha256 FROM work_units w"
+        List<Validated> waiting = jdbc.query("SELECT w.id, r.output_sha256, r.output_size FROM work_units w"
                 + " JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING' ORDER BY w.id",
-                rs -> new Validated(rs.getLong(1), rs.getString(2)));
+                rs -> new Validated(rs.getLong(1), rs.getString(2), rs.getLong(3)));
         // batches are closed once every share is merged, so two threads cannot each leave the closing to the other
         shares.run(waiting, Validated::id, this::mergeAll);
         Instant now = clock.instant();
@@ -82,10 +89,15 @@ public final class Assimilator {
         }
     }
 
-    /** Merges the work units, {@value #WORK_UNITS_PER_TRANSACTION} to a transaction. */
+    /**
+     * Merges the work units, {@value #WORK_UNITS_PER_TRANSACTION} or {@value #OUTPUT_BYTES_PER_TRANSACTION} bytes of
+     * output to a transaction, whichever comes first.
+     */
     private void mergeAll(List<Validated> waiting) {
-        for (int from = 0; from < waiting.size(); from += WORK_UNITS_PER_TRANSACTION) {
-            List<Validated> group = waiting.subList(from, Math.min(waiting.size(), from + WORK_UNITS_PER_TRANSACTION));
+        long[] outputSizes = waiting.stream().mapToLong(Validated::outputSize).toArray();
+        for (int from = 0, to; from < waiting.size(); from = to) {
+            to = groupEnd(outputSizes, from);
+            List<Validated> group = waiting.subList(from, to);
             Map<Long, List<Long>> inputs = inputsOf(group);
             List<Merge> merges = store(group.stream().map(wu -> merge(wu, inputs.getOrDefault(wu.id(), List.of())))
                     .toList());
@@ -111,6 +123,21 @@ public final class Assimilator {
                 }
             }
         }
+    }
+
+    /**
+     * Where the transaction's group that starts at {@code from} ends (exclusive): at most
+     * {@value #WORK_UNITS_PER_TRANSACTION} work units and {@value #OUTPUT_BYTES_PER_TRANSACTION} bytes of output, one
+     * work unit at least.
+     */
+    static int groupEnd(long[] outputSizes, int from) {
+        long bytes = outputSizes[from];
+        int to = from + 1;
+        while (to < outputSizes.length && to - from < WORK_UNITS_PER_TRANSACTION
+                && bytes + outputSizes[to] <= OUTPUT_BYTES_PER_TRANSACTION) {
+            bytes += outputSizes[to++];
+        }
+        return to;
     }
 
     /** The input files of the group's work units, in submission order, by work unit: one query for the group. */
