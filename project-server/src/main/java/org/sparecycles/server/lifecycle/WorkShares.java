@@ -34,6 +34,9 @@ public final class WorkShares implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("background threads must be at least 1: " + threads);
         }
+        if (nice < 0 || nice > CpuPriority.MAX_NICE) {
+            throw new IllegalArgumentException("nice increment must be 0 to " + CpuPriority.MAX_NICE + ": " + nice);
+        }
         this.threads = threads;
         AtomicInteger named = new AtomicInteger();
         this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
