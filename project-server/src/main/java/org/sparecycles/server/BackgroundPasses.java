@@ -48,14 +48,8 @@ final class BackgroundPasses implements AutoCloseable {
      */
     BackgroundPasses(Jdbc jdbc, Transitioner transitioner, Validator validator, Assimilator assimilator, Clock clock,
                      BackgroundLease lease, WorkShares shares, int nice) {
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(() -> {
-                CpuPriority.lowerCurrentThread(nice);
-                r.run();
-            }, "sparecycles-background");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                CpuPriority.daemonThreads(n -> "sparecycles-background", nice));
         this.shares = shares;
         this.jdbc = jdbc;
         this.clock = clock;

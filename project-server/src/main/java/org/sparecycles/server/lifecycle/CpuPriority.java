@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +39,7 @@ public final class CpuPriority {
      * @return whether the thread now runs at the lower priority (false for 0, or where it cannot be done)
      */
     public static boolean lowerCurrentThread(int by) {
-        if (by < 0 || by > MAX_NICE) {
-            throw new IllegalArgumentException("nice increment must be 0 to " + MAX_NICE + ": " + by);
-        }
+        checkIncrement(by);
         if (by == 0) {
             return false;
         }
@@ -57,6 +58,32 @@ public final class CpuPriority {
             warnOnce("could not lower the priority of background thread " + Thread.currentThread().getName()
                     + "; the background passes run at the requests' priority", e);
             return false;
+        }
+    }
+
+    /**
+     * Daemon threads that lower their own priority by {@code by} ({@link #lowerCurrentThread}) before they run
+     * anything.
+     *
+     * @param name the name of the n-th thread made, from 1
+     * @param by   0 to {@value #MAX_NICE}; checked here, not in the threads
+     */
+    public static ThreadFactory daemonThreads(IntFunction<String> name, int by) {
+        checkIncrement(by);
+        AtomicInteger made = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                lowerCurrentThread(by);
+                r.run();
+            }, name.apply(made.incrementAndGet()));
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void checkIncrement(int by) {
+        if (by < 0 || by > MAX_NICE) {
+            throw new IllegalArgumentException("nice increment must be 0 to " + MAX_NICE + ": " + by);
         }
     }
 

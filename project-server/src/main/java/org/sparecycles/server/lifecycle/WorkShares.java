@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -34,19 +34,9 @@ public final class WorkShares implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("background threads must be at least 1: " + threads);
         }
-        if (nice < 0 || nice > CpuPriority.MAX_NICE) {
-            throw new IllegalArgumentException("nice increment must be 0 to " + CpuPriority.MAX_NICE + ": " + nice);
-        }
+        ThreadFactory helperThreads = CpuPriority.daemonThreads(n -> "sparecycles-background-helper-" + n, nice);
         this.threads = threads;
-        AtomicInteger named = new AtomicInteger();
-        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(() -> {
-                CpuPriority.lowerCurrentThread(nice);
-                r.run();
-            }, "sparecycles-background-helper-" + named.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, helperThreads);
     }
 
     /**
