@@ -35,11 +35,26 @@ public final class Accounts {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** An authenticator's last use is written at most this often. */
     private static final Duration LAST_USE_PRECISION = Duration.ofHours(1);
+    /**
+     * How long an authenticator's account and roles, once read, answer its requests without the database: a busy
+     * host's scheduler request and upload each authenticated with a query of three tables. A change of roles
+     * clears them on the server that made it; other nodes of a shared database see it within this time.
+     */
+    static final Duration CALLERS_KEPT = Duration.ofSeconds(2);
+    /** Most callers kept; beyond that they are all dropped and read again. */
+    private static final int MAX_CALLERS_KEPT = 100_000;
 
     private final Jdbc jdbc;
     private final Clock clock;
     private final LoginThrottle throttle;
     private final Duration authenticatorIdle;
+    /** Callers recently read, by the SHA-256 of their authenticator. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Kept> callers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A caller as read at {@code readAt}, by this server's clock. */
+    private record Kept(Caller caller, Instant readAt) {
+    }
 
     /** Accounts whose authenticators never expire. */
     public Accounts(Jdbc jdbc, Clock clock) {
@@ -173,6 +188,10 @@ public final class Accounts {
         }
         String hash = Sha256.hex(authenticator.trim().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Instant now = clock.instant();
+        Kept kept = callers.get(hash);
+        if (kept != null && !now.isBefore(kept.readAt()) && now.isBefore(kept.readAt().plus(CALLERS_KEPT))) {
+            return Optional.of(kept.caller());
+        }
         // one query for the authenticator, its account and the account's roles (a row per role), on one connection:
         // every API request runs it (it took three queries on two connections)
         List<AuthenticatedRow> rows = jdbc.query("SELECT t.account_id, t.last_used_at, a.email, r.role"
@@ -195,7 +214,12 @@ public final class Accounts {
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         rows.stream().filter(r -> r.role() != null).forEach(r -> roles.add(Role.valueOf(r.role())));
-        return Optional.of(new Caller(id, rows.get(0).email(), roles));
+        Caller caller = new Caller(id, rows.get(0).email(), java.util.Collections.unmodifiableSet(roles));
+        if (callers.size() >= MAX_CALLERS_KEPT) {
+            callers.clear();
+        }
+        callers.put(hash, new Kept(caller, now));
+        return Optional.of(caller);
     }
 
     private record AuthenticatedRow(long accountId, Instant lastUsed, String email, String role) {
@@ -296,6 +320,7 @@ public final class Accounts {
             }
             return null;
         });
+        callers.clear(); // the account's authenticators answer with the new roles from the next request on
     }
 
     private AccountSession session(long id, String authenticator) {

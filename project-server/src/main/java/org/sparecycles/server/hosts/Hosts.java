@@ -1,6 +1,7 @@
 package org.sparecycles.server.hosts;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +19,12 @@ public final class Hosts {
         this.clock = clock;
     }
 
-    /** A registered host: its owner and measured speed. */
-    public record Host(long id, long accountId, String name, double benchmarkGflops) {
+    /**
+     * A registered host: its owner and measured speed, whether an admin blocked it, and its last contact as recorded
+     * (null before the first).
+     */
+    public record Host(long id, long accountId, String name, double benchmarkGflops, boolean blocked,
+                       Instant lastContactAt) {
     }
 
     /**
@@ -51,13 +56,10 @@ public final class Hosts {
     }
 
     public Optional<Host> find(long hostId) {
-        return jdbc.queryOne("SELECT id, account_id, name, benchmark_gflops FROM hosts WHERE id = ?",
-                rs -> new Host(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getDouble(4)), hostId);
-    }
-
-    /** True when an admin blocked the host: it gets no new work. */
-    public boolean isBlocked(long hostId) {
-        return jdbc.queryOne("SELECT blocked FROM hosts WHERE id = ?", rs -> rs.getBoolean(1), hostId).orElse(false);
+        // one query for all a scheduler request needs of the host (its blocked flag and last contact were two more)
+        return jdbc.queryOne("SELECT id, account_id, name, benchmark_gflops, blocked, last_contact_at FROM hosts"
+                + " WHERE id = ?", rs -> new Host(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getDouble(4),
+                rs.getBoolean(5), Jdbc.instant(rs, "last_contact_at")), hostId);
     }
 
     /** Blocks or unblocks a host; false when there is no such host. */

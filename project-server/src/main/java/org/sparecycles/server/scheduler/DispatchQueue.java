@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.sparecycles.server.db.Jdbc;
 
@@ -32,6 +33,11 @@ final class DispatchQueue {
 
     private final Jdbc jdbc;
     private final Map<Long, Candidate> entries = new LinkedHashMap<>();
+    /**
+     * How many of {@link #entries} each work unit has, in id order: every scheduler request asks for the smallest,
+     * which a walk over the entries found in time proportional to the queue.
+     */
+    private final TreeMap<Long, Integer> queuedWorkUnits = new TreeMap<>();
     private final Map<Long, Candidate> inFlight = new HashMap<>();
     private long cursor;
     /** A refill's query is running (outside the lock, so requests go on taking from what is queued meanwhile). */
@@ -57,6 +63,7 @@ final class DispatchQueue {
             Candidate c = it.next();
             if (usable.test(c)) {
                 it.remove();
+                dequeued(c);
                 inFlight.put(c.resultId(), c);
                 return Optional.of(c);
             }
@@ -73,19 +80,34 @@ final class DispatchQueue {
     }
 
     private synchronized long firstQueuedWorkUnitId() {
-        return entries.values().stream().mapToLong(Candidate::workUnitId).min().orElse(Long.MAX_VALUE);
+        return queuedWorkUnits.isEmpty() ? Long.MAX_VALUE : queuedWorkUnits.firstKey();
+    }
+
+    /** Queues a candidate unless it is queued already. Called holding the lock. */
+    private void enqueue(Candidate c) {
+        if (entries.putIfAbsent(c.resultId(), c) == null) {
+            queuedWorkUnits.merge(c.workUnitId(), 1, Integer::sum);
+        }
+    }
+
+    /** Counts a candidate out of {@link #entries}, which no longer holds it. Called holding the lock. */
+    private void dequeued(Candidate c) {
+        queuedWorkUnits.computeIfPresent(c.workUnitId(), (wu, n) -> n == 1 ? null : n - 1);
     }
 
     /** Puts a taken candidate back (this host could not have it), unless it was removed meanwhile. */
     synchronized void release(Candidate candidate) {
         if (inFlight.remove(candidate.resultId()) != null) {
-            entries.putIfAbsent(candidate.resultId(), candidate);
+            enqueue(candidate);
         }
     }
 
     /** Forgets a result: sent, or no longer unsent. */
     synchronized void remove(long resultId) {
-        entries.remove(resultId);
+        Candidate queued = entries.remove(resultId);
+        if (queued != null) {
+            dequeued(queued);
+        }
         inFlight.remove(resultId);
     }
 
@@ -97,7 +119,13 @@ final class DispatchQueue {
         if (workUnits.isEmpty()) {
             return;
         }
-        entries.values().removeIf(c -> workUnits.contains(c.workUnitId()));
+        for (Iterator<Candidate> it = entries.values().iterator(); it.hasNext(); ) {
+            Candidate c = it.next();
+            if (workUnits.contains(c.workUnitId())) {
+                it.remove();
+                dequeued(c);
+            }
+        }
         inFlight.values().removeIf(c -> workUnits.contains(c.workUnitId()));
     }
 
@@ -157,7 +185,7 @@ final class DispatchQueue {
             synchronized (this) {
                 for (Candidate c : loaded) {
                     if (!inFlight.containsKey(c.resultId())) {
-                        entries.putIfAbsent(c.resultId(), c);
+                        enqueue(c);
                     }
                 }
                 cursor = loaded.size() < room ? 0 : loaded.get(loaded.size() - 1).resultId();

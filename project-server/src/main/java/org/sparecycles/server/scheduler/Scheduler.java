@@ -126,9 +126,13 @@ public final class Scheduler {
         Instant now = clock.instant();
         List<Long> cancelled = new ArrayList<>();
         // on its own, outside the reports' transaction (so a request does not hold the host's row while the validator
-        // grants it credit), and at most every LAST_CONTACT_PRECISION
-        jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
-                + " OR last_contact_at < ?)", now, host.id(), now.minus(LAST_CONTACT_PRECISION));
+        // grants it credit), and at most every LAST_CONTACT_PRECISION: no statement at all while the contact read
+        // with the host is recent enough, and a guarded one otherwise (concurrent requests of the host write once)
+        Instant stale = now.minus(LAST_CONTACT_PRECISION);
+        if (host.lastContactAt() == null || host.lastContactAt().isBefore(stale)) {
+            jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
+                    + " OR last_contact_at < ?)", now, host.id(), stale);
+        }
         List<Long> acknowledged = reportsRetryingDeadlocks(() -> jdbc.inTransactionNotYetDurable(c -> {
             cancelled.clear();
             List<Long> acks = applyReports(c, host, request.reports(), now);
@@ -138,7 +142,7 @@ public final class Scheduler {
         if (!request.reports().isEmpty()) {
             onReports.run();
         }
-        boolean blocked = hosts.isBlocked(host.id());
+        boolean blocked = host.blocked();
         boolean asks = request.workSeconds() > 0 && !blocked;
         Set<Long> projects = Set.copyOf(request.projects());
         List<Assignment> assignments = new ArrayList<>();

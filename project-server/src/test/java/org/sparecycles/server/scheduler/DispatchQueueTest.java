@@ -62,6 +62,36 @@ class DispatchQueueTest {
         }
     }
 
+    @Test
+    void theFirstQueuedWorkUnitFollowsTakesReleasesAndRemovals() {
+        try (Database db = Database.open(tmp)) {
+            Jdbc jdbc = db.jdbc();
+            List<Long> wu = seed(jdbc, 3);
+            DispatchQueue queue = new DispatchQueue(jdbc);
+            assertEquals(wu.get(0), queue.firstWorkUnitId());
+            DispatchQueue.Candidate a = queue.take(c -> true).orElseThrow();
+            DispatchQueue.Candidate b = queue.take(c -> true).orElseThrow();
+            assertEquals(List.of(wu.get(0), wu.get(0)), List.of(a.workUnitId(), b.workUnitId()));
+            assertEquals(wu.get(1), queue.firstWorkUnitId(), "both replicas of the first are being claimed");
+            queue.release(b);
+            assertEquals(wu.get(0), queue.firstWorkUnitId(), "one came back");
+
+            // as the database changes in a request's claim and the passes: a refill must not bring them back
+            jdbc.update("UPDATE results SET server_state = 'IN_PROGRESS', deadline = ? WHERE id = ?",
+                    Instant.now().plusSeconds(3600), a.resultId());
+            queue.remove(a.resultId());
+            assertEquals(wu.get(0), queue.firstWorkUnitId(), "its sibling is still queued");
+            jdbc.update("UPDATE results SET server_state = 'OVER', outcome = 'DIDNT_NEED' WHERE id = ?", b.resultId());
+            queue.remove(b.resultId());
+            assertEquals(wu.get(1), queue.firstWorkUnitId());
+            jdbc.update("UPDATE results SET server_state = 'OVER', outcome = 'DIDNT_NEED' WHERE work_unit_id = ?",
+                    wu.get(1));
+            queue.removeWorkUnits(Set.of(wu.get(1)));
+            assertEquals(wu.get(2), queue.firstWorkUnitId());
+            assertEquals(2, queue.size());
+        }
+    }
+
     /** A project with one batch of {@code n} unsent work units of two replicas each; returns the work unit ids. */
     private static List<Long> seed(Jdbc jdbc, int n) {
         return jdbc.inTransaction(c -> {
