@@ -13,7 +13,8 @@ import org.flywaydb.core.Flyway;
 /**
  * The server's database: an H2 file database under {@code <data dir>/db/} by default, or an external
  * PostgreSQL database given by JDBC URL ({@code db.url}); pooled by HikariCP and migrated by Flyway from
- * {@code db/migration} (portable SQL, run on both) and {@link DuplicateIndexes} (H2 only). The file is locked while
+ * {@code db/migration} (portable SQL, run on both), {@link DuplicateIndexes} and {@link ShadowedForeignKeys} (H2
+ * only). The file is locked while
  * open, so a second process (for example {@code user add} while the server runs) gets {@link DatabaseInUseException}.
  */
 public final class Database implements AutoCloseable {
@@ -72,7 +73,7 @@ public final class Database implements AutoCloseable {
     private static Database migrated(HikariDataSource ds, GroupCommit groupCommit) {
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                    .javaMigrations(new DuplicateIndexes()).load().migrate();
+                    .javaMigrations(new DuplicateIndexes(), new ShadowedForeignKeys()).load().migrate();
             groupCommit.awaitDurable();
         } catch (RuntimeException e) {
             groupCommit.close();

@@ -237,6 +237,12 @@ final class Dispatcher {
                 "/api/v1/results/" + result + "/output");
     }
 
+    /** The results in progress on a host ({@link #lost}), through the index on {@code results (host_id, sent_at)}. */
+    static final String IN_PROGRESS_ON_HOST = "SELECT r.id, r.name, r.work_unit_id, r.deadline,"
+            + " w.state IN ('DONE', 'FAILED') OR w.canonical_result_id IS NOT NULL, w.estimated_seconds, w.batch_id,"
+            + " b.project_id FROM results r JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
+            + " WHERE r.host_id = ? AND r.server_state = 'IN_PROGRESS' ORDER BY r.id";
+
     /** A result in progress on a host, with what decides whether it can be sent again. */
     private record Sent(long id, String name, long workUnitId, Instant deadline, boolean workUnitOver, double estimated,
                         long batchId, long projectId) {
@@ -251,10 +257,7 @@ final class Dispatcher {
      */
     List<Assignment> lost(Hosts.Host host, Set<Long> held, boolean resend, Set<Long> projects, Instant now) {
         return jdbc.inTransactionNotYetDurable(c -> {
-            List<Sent> sent = Jdbc.query(c, "SELECT r.id, r.name, r.work_unit_id, r.deadline, w.state IN ('DONE', 'FAILED')"
-                    + " OR w.canonical_result_id IS NOT NULL, w.estimated_seconds, w.batch_id, b.project_id FROM results r"
-                    + " JOIN work_units w ON w.id = r.work_unit_id JOIN batches b ON b.id = w.batch_id"
-                    + " WHERE r.host_id = ? AND r.server_state = 'IN_PROGRESS' ORDER BY r.id",
+            List<Sent> sent = Jdbc.query(c, IN_PROGRESS_ON_HOST,
                     rs -> new Sent(rs.getLong(1), rs.getString(2), rs.getLong(3),
                             Jdbc.instant(rs, "deadline"), rs.getBoolean(5),
                             rs.getDouble(6), rs.getLong(7), rs.getLong(8)), host.id());

@@ -36,6 +36,15 @@ class DispatchQueueTest {
     }
 
     @Test
+    void aHostsResultsInProgressAreFoundThroughTheHostIndex() {
+        try (Database db = Database.open(tmp)) {
+            String plan = String.join("\n", db.jdbc().query("EXPLAIN "
+                    + Dispatcher.IN_PROGRESS_ON_HOST.replace("?", "7"), rs -> rs.getString(1)));
+            assertTrue(plan.contains("IX_RESULTS_HOST_SENT: "), plan);
+        }
+    }
+
+    @Test
     void theOtherReplicasOfAReducedWorkUnitLeaveTheQueue() {
         try (Database db = Database.open(tmp)) {
             Jdbc jdbc = db.jdbc();
