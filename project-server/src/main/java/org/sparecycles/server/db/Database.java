@@ -14,8 +14,8 @@ import org.flywaydb.core.Flyway;
  * The server's database: an H2 file database under {@code <data dir>/db/} by default, or an external
  * PostgreSQL database given by JDBC URL ({@code db.url}); pooled by HikariCP and migrated by Flyway from
  * {@code db/migration} (portable SQL, run on both), {@link DuplicateIndexes} and {@link ShadowedForeignKeys} (H2
- * only). The file is locked while
- * open, so a second process (for example {@code user add} while the server runs) gets {@link DatabaseInUseException}.
+ * only). The file is locked while open, so a second process (for example {@code user add} while the server runs)
+ * gets {@link DatabaseInUseException}.
  */
 public final class Database implements AutoCloseable {
     /** H2's error code for a database file locked by another process (ErrorCode.DATABASE_ALREADY_OPEN_1). */

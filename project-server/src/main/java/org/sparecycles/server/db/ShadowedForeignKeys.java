@@ -20,12 +20,12 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * work_unit_id)}, were changed on each of a result's three updates for nothing any query needs, and so were
  * {@code credit_grants (account_id)} on every grant and {@code host_app_trust (host_id)} on every verdict.
  *
- * <p>The references these keys checked are kept by the code: hosts and accounts are never deleted, and every row
- * that names one is written from a row just read. PostgreSQL makes no index for a foreign key, so there the keys
+ * <p>The references these keys checked are kept by the code: hosts, accounts and batches are never deleted, and every
+ * row that names one is written from a row just read. PostgreSQL makes no index for a foreign key, so there the keys
  * cost no index and stay.
  */
 final class ShadowedForeignKeys implements JavaMigration {
-    /** Each index of the schema: its table, its columns in order, and the constraints that use it. */
+    /** Each index of the schema: its table and its columns in order. */
     private static final String INDEXES = "SELECT i.table_name, i.index_name,"
             + " LISTAGG(c.column_name, ',') WITHIN GROUP (ORDER BY c.ordinal_position)"
             + " FROM information_schema.indexes i JOIN information_schema.index_columns c"
@@ -90,7 +90,7 @@ final class ShadowedForeignKeys implements JavaMigration {
     }
 
     /** True when another index of the same table begins with all the columns of this one, in order. */
-    static boolean shadowed(String index, Map<String, String> tableOfIndex, Map<String, String> columnsOfIndex) {
+    private static boolean shadowed(String index, Map<String, String> tableOfIndex, Map<String, String> columnsOfIndex) {
         String columns = columnsOfIndex.get(index);
         if (columns == null) {
             return false;
