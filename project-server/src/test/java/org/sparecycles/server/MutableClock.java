@@ -6,11 +6,29 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that follows real time plus an offset the test moves forward: deadlines pass without sleeping. */
-final class MutableClock extends Clock {
+/**
+ * A clock that follows real time plus an offset the test moves forward (deadlines pass without sleeping), or that
+ * stands still at an instant until the test moves it ({@link #stoppedAt}).
+ */
+public final class MutableClock extends Clock {
+    /** Where a stopped clock stands before any move; null for one that follows real time. */
+    private final Instant stoppedAt;
     private volatile Duration offset = Duration.ZERO;
 
-    void advance(Duration by) {
+    MutableClock() {
+        this(null);
+    }
+
+    private MutableClock(Instant stoppedAt) {
+        this.stoppedAt = stoppedAt;
+    }
+
+    /** A clock that reads {@code at} until it is advanced. */
+    public static MutableClock stoppedAt(Instant at) {
+        return new MutableClock(at);
+    }
+
+    public void advance(Duration by) {
         offset = offset.plus(by);
     }
 
@@ -26,6 +44,6 @@ final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return (stoppedAt == null ? Instant.now() : stoppedAt).plus(offset);
     }
 }

@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 43, on H2 only: drops every index that another index of its table repeats column for column, keeping
@@ -21,7 +18,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * unit's row in its life changed both. PostgreSQL makes no index for a foreign key, so there the schema's indexes
  * are the only ones and nothing is dropped.
  */
-final class DuplicateIndexes implements JavaMigration {
+final class DuplicateIndexes extends H2Migration {
     /** Each index of the schema: its table, its columns in order with their orderings, whether a constraint uses it. */
     private static final String INDEXES = "SELECT i.table_name, i.index_name,"
             + " LISTAGG(c.column_name || ' ' || c.ordering_specification || ' ' || COALESCE(c.null_ordering, ''), ',')"
@@ -33,32 +30,12 @@ final class DuplicateIndexes implements JavaMigration {
             + " WHERE i.table_schema = SCHEMA()"
             + " GROUP BY i.index_schema, i.table_name, i.index_name ORDER BY i.table_name, i.index_name";
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("43");
+    DuplicateIndexes() {
+        super("43", "drop duplicate indexes on H2");
     }
 
     @Override
-    public String getDescription() {
-        return "drop duplicate indexes on H2";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null; // as for any Java migration: its code is not checked again once applied
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
-    }
-
-    @Override
-    public void migrate(Context context) throws SQLException {
-        Connection c = context.getConnection();
-        if (!"H2".equals(c.getMetaData().getDatabaseProductName())) {
-            return;
-        }
+    void migrateH2(Connection c) throws SQLException {
         for (String index : redundant(c)) {
             try (Statement s = c.createStatement()) {
                 s.execute("DROP INDEX \"" + index.replace("\"", "\"\"") + "\"");

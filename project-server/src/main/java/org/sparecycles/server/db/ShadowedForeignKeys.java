@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 45, on H2 only: drops every foreign key whose columns begin another index of its table, and the index
@@ -24,7 +21,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * row that names one is written from a row just read. PostgreSQL makes no index for a foreign key, so there the keys
  * cost no index and stay.
  */
-final class ShadowedForeignKeys implements JavaMigration {
+final class ShadowedForeignKeys extends H2Migration {
     /** Each index of the schema: its table and its columns in order. */
     private static final String INDEXES = "SELECT i.table_name, i.index_name,"
             + " LISTAGG(c.column_name, ',') WITHIN GROUP (ORDER BY c.ordinal_position)"
@@ -35,32 +32,12 @@ final class ShadowedForeignKeys implements JavaMigration {
             + " FROM information_schema.table_constraints t WHERE t.table_schema = SCHEMA()"
             + " AND t.constraint_type = 'FOREIGN KEY' ORDER BY t.table_name, t.constraint_name";
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("45");
+    ShadowedForeignKeys() {
+        super("45", "drop foreign keys whose index another index begins, on H2");
     }
 
     @Override
-    public String getDescription() {
-        return "drop foreign keys whose index another index begins, on H2";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null; // as for any Java migration: its code is not checked again once applied
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
-    }
-
-    @Override
-    public void migrate(Context context) throws SQLException {
-        Connection c = context.getConnection();
-        if (!"H2".equals(c.getMetaData().getDatabaseProductName())) {
-            return;
-        }
+    void migrateH2(Connection c) throws SQLException {
         Map<String, String> columnsOfIndex = new TreeMap<>();
         Map<String, String> tableOfIndex = new TreeMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEXES)) {

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.server.MutableClock;
 import org.sparecycles.server.db.Database;
 
 /**
@@ -22,29 +20,9 @@ class AuthenticatedCallersTest {
     @TempDir
     Path dir;
 
-    /** A clock that stands still until the test moves it. */
-    private static final class StillClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-06T06:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void rolesChangedHereCountAtOnceAndChangedElsewhereWithinTheTimeKept() {
-        StillClock clock = new StillClock();
+        MutableClock clock = MutableClock.stoppedAt(Instant.parse("2026-12-06T06:00:00Z"));
         try (Database db = Database.open(dir)) {
             Accounts accounts = new Accounts(db.jdbc(), clock);
             long id = accounts.create("r@example.org", "a long password", "r", Set.of(Role.RESEARCHER));
@@ -56,9 +34,9 @@ class AuthenticatedCallersTest {
 
             // as another node of the same database would change them
             db.jdbc().update("DELETE FROM account_roles WHERE account_id = ? AND role = 'ADMIN'", id);
-            clock.now = clock.now.plus(Accounts.CALLERS_KEPT).minusMillis(1);
+            clock.advance(Accounts.CALLERS_KEPT.minusMillis(1));
             assertEquals(Set.of(Role.VOLUNTEER, Role.ADMIN), roles(accounts, authenticator), "still kept");
-            clock.now = clock.now.plusMillis(1);
+            clock.advance(java.time.Duration.ofMillis(1));
             assertEquals(Set.of(Role.VOLUNTEER), roles(accounts, authenticator), "read again");
 
             assertTrue(accounts.authenticate(authenticator.substring(1) + "0").isEmpty());
