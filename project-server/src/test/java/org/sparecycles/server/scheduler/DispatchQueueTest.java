@@ -28,8 +28,7 @@ class DispatchQueueTest {
     @Test
     void theRefillReadsTheStateIndexInOrderFromTheCursor() {
         try (Database db = Database.open(tmp)) {
-            String plan = String.join("\n", db.jdbc().query("EXPLAIN "
-                    + DispatchQueue.refillSql(DispatchQueue.CAPACITY).replace("?", "123"), rs -> rs.getString(1)));
+            String plan = plan(db, DispatchQueue.refillSql(DispatchQueue.CAPACITY), "123");
             assertTrue(plan.contains("IX_RESULTS_STATE_DEADLINE_ID: ID > "), plan);
             assertTrue(plan.contains("/* index sorted */"), plan);
         }
@@ -38,8 +37,7 @@ class DispatchQueueTest {
     @Test
     void aHostsResultsInProgressAreFoundThroughTheHostIndex() {
         try (Database db = Database.open(tmp)) {
-            String plan = String.join("\n", db.jdbc().query("EXPLAIN "
-                    + Dispatcher.IN_PROGRESS_ON_HOST.replace("?", "7"), rs -> rs.getString(1)));
+            String plan = plan(db, Dispatcher.IN_PROGRESS_ON_HOST, "7");
             assertTrue(plan.contains("IX_RESULTS_HOST_SENT: "), plan);
         }
     }
@@ -99,6 +97,11 @@ class DispatchQueueTest {
             assertEquals(wu.get(2), queue.firstWorkUnitId());
             assertEquals(2, queue.size());
         }
+    }
+
+    /** H2's plan of the query with every parameter given as {@code value}. */
+    private static String plan(Database db, String sql, String value) {
+        return String.join("\n", db.jdbc().query("EXPLAIN " + sql.replace("?", value), rs -> rs.getString(1)));
     }
 
     /** A project with one batch of {@code n} unsent work units of two replicas each; returns the work unit ids. */
