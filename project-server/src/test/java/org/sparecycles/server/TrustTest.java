@@ -6,6 +6,10 @@ import static org.sparecycles.server.ValidationTest.RIGHT;
 import static org.sparecycles.server.ValidationTest.WRONG;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -178,5 +182,94 @@ class TrustTest {
         assertEquals(1, t.count("SELECT error_results FROM host_app_trust WHERE host_id = ?", v.host()));
         assertEquals(3, t.count("SELECT daily_quota FROM host_app_trust WHERE host_id = ?", v.host()),
                 "the quota is halved");
+    }
+
+    /**
+     * Waits, at most 10 s, until a session of the server's database waits for another's transaction: for a row it
+     * locked, or for a standing it inserted (H2 does not list that wait as one for a lock).
+     */
+    private void awaitAWaitingSession() throws InterruptedException {
+        String waiting = TestServer.onPostgres()
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL"
+                        + " OR EXECUTING_STATEMENT LIKE 'INSERT INTO host_app_trust%'";
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (t.count(waiting) == 0) {
+            assertTrue(System.nanoTime() < until, "no session came to wait for another");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aReportedErrorTakesTheHostsStandingOnlyAfterTheRequestsWorkUnits() throws Exception {
+        t = TestServer.start(tmp.resolve("data"));
+        Api researcher = t.researcher();
+        t.submit(researcher, t.project(researcher), new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png",
+                "coins.png", "cell.png");
+        Volunteer v = volunteer();
+        List<Assignment> got = new java.util.ArrayList<>(t.fetch(v.api(), v.host(), 1e6));
+        assertEquals(3, got.size(), got::toString);
+        got.sort(java.util.Comparator.comparingLong(Assignment::workUnitId));
+        t.schedule(v.api(), v.host(), 0, TestServer.error(got.get(0).resultId(), "crashed"))
+                .expect(200, SchedulerReply.class); // the host's standing exists from now on
+        t.upload(v.api(), got.get(2).resultId(), RIGHT);
+
+        try (Connection validation = t.server.dataSource().getConnection();
+             Connection other = t.server.dataSource().getConnection()) {
+            // as a validation group holding the last work unit, which the request's success report waits for
+            validation.setAutoCommit(false);
+            try (PreparedStatement ps = validation.prepareStatement("SELECT id FROM work_units WHERE id = ? FOR UPDATE")) {
+                ps.setLong(1, got.get(2).workUnitId());
+                ps.executeQuery().close();
+            }
+            var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.schedule(v.api(), v.host(), 0,
+                    TestServer.error(got.get(1).resultId(), "crashed again"),
+                    TestServer.success(got.get(2).resultId(), RIGHT, 10)));
+            awaitAWaitingSession(); // the request, for the work unit
+            // the validation group would now take the host's standing: the waiting request must not hold it
+            try (Statement s = other.createStatement()) {
+                s.execute(TestServer.onPostgres() ? "SET lock_timeout = 1000" : "SET LOCK_TIMEOUT 1000");
+                try {
+                    assertEquals(1, s.executeUpdate("UPDATE host_app_trust SET valid_results = valid_results"
+                            + " WHERE host_id = " + v.host()), "the standing");
+                } catch (SQLException e) {
+                    throw new AssertionError("the request held the host's standing while it waited for a work unit: "
+                            + e.getMessage(), e);
+                } finally {
+                    s.execute(TestServer.onPostgres() ? "RESET lock_timeout" : "SET LOCK_TIMEOUT 10000");
+                }
+            }
+            validation.commit();
+            request.get(10, java.util.concurrent.TimeUnit.SECONDS).expect(200, SchedulerReply.class);
+        }
+        assertEquals(2, t.count("SELECT error_results FROM host_app_trust WHERE host_id = ?", v.host()),
+                "both errors counted");
+        String reported = t.resultState(got.get(2).resultId());
+        assertTrue(reported.startsWith("OVER/SUCCESS/"), "the success applied too: " + reported);
+    }
+
+    @Test
+    void aStandingAnotherTransactionCreatedMeanwhileIsCountedOnNotRefused() throws Exception {
+        t = TestServer.start(tmp.resolve("data"));
+        Api researcher = t.researcher();
+        t.submit(researcher, t.project(researcher), new RedundancyPolicy(1, 1, 3, 6, 3600), 1, "blobs.png");
+        Volunteer v = volunteer();
+        Assignment a = v.fetchOne(t);
+        try (Connection validation = t.server.dataSource().getConnection()) {
+            // as the verdict on another of the host's results, creating its standing and not committed yet
+            validation.setAutoCommit(false);
+            try (PreparedStatement ps = validation.prepareStatement("INSERT INTO host_app_trust (host_id, app,"
+                    + " daily_quota, valid_results) VALUES (?, 'particle-count', 7, 1)")) {
+                ps.setLong(1, v.host());
+                ps.executeUpdate();
+            }
+            var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.schedule(v.api(), v.host(), 0,
+                    TestServer.error(a.resultId(), "crashed")));
+            awaitAWaitingSession(); // the report's own insert of the standing, for this one
+            validation.commit();
+            request.get(10, java.util.concurrent.TimeUnit.SECONDS).expect(200, SchedulerReply.class);
+        }
+        assertEquals(List.of(List.of("1", "1", "3")), t.rows("SELECT valid_results, error_results, daily_quota"
+                + " FROM host_app_trust WHERE host_id = ?", v.host()), "the error counted on the standing that stood");
     }
 }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,10 +50,11 @@ public final class Transitioner {
      */
     public int runPass() {
         Instant now = clock.instant();
+        // in work unit order, as every transaction takes work units
         List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
-                + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY id",
+                + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY work_unit_id, id",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
-        jdbc.inTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, r) -> expire(c, r, now));
+        jdbc.inGroupTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, group) -> expire(c, group, now));
         List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
                 rs -> rs.getLong(1));
         shares.run(flagged, wu -> wu, share -> jdbc.inTransactionsNotYetDurable(share, PER_TRANSACTION, (c, wu) -> {
@@ -62,14 +65,30 @@ public final class Transitioner {
         return flagged.size();
     }
 
-    private void expire(Connection c, long[] r, Instant now) throws SQLException {
-        if (ResultTransitions.timedOut(c, r[0], now)) {
-            WorkUnitTransitions.flag(c, r[1]);
-            LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
-            if (trust != null && r[2] > 0) { // as BOINC: no reply is an error for the host's quota
-                trust.error(c, r[2], Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b"
-                        + " ON b.id = w.batch_id WHERE w.id = ?", rs -> rs.getString(1), r[1]).orElse(""));
+    /** A host's missed deadline, for its standing in the app. */
+    private record Missed(long host, String app) {
+    }
+
+    /**
+     * Expires the group's results and flags their work units; then, as the reports of client errors and the
+     * validation groups do, counts the misses against the hosts' standings after all work units, in host and app
+     * order: a standing held while the next work unit was waited for could deadlock with a validation group.
+     */
+    private void expire(Connection c, List<long[]> group, Instant now) throws SQLException {
+        List<Missed> missed = new ArrayList<>();
+        for (long[] r : group) {
+            if (ResultTransitions.timedOut(c, r[0], now)) {
+                WorkUnitTransitions.flag(c, r[1]);
+                LOG.info("result {} missed its deadline: NO_REPLY", r[0]);
+                if (trust != null && r[2] > 0) { // as BOINC: no reply is an error for the host's quota
+                    missed.add(new Missed(r[2], Jdbc.queryOne(c, "SELECT b.app FROM work_units w JOIN batches b"
+                            + " ON b.id = w.batch_id WHERE w.id = ?", rs -> rs.getString(1), r[1]).orElse("")));
+                }
             }
+        }
+        missed.sort(Comparator.comparingLong(Missed::host).thenComparing(Missed::app));
+        for (Missed m : missed) {
+            trust.error(c, m.host(), m.app());
         }
     }
 

@@ -180,9 +180,10 @@ public final class Scheduler {
 
     /**
      * Runs the reports' transaction again when the database rolled it back to break a deadlock (SQLSTATE 40001 on
-     * H2, 40P01 on PostgreSQL): a report of a client error updates the host's trust row after flagging work units,
-     * while a validation group updates trust rows and work units in its own order, and now and then the two cross.
-     * The transaction is all or nothing, so running it again is safe.
+     * H2, 40P01 on PostgreSQL). The reports take work units in id order and the host's standings last, as the
+     * background passes do, but an invalid verdict still reopens the host's unchecked work units after taking its
+     * standing ({@code Rechecks}), and that can cross a report of the same host. The transaction is all or nothing,
+     * so running it again is safe.
      */
     private static <T> T reportsRetryingDeadlocks(java.util.function.Supplier<T> transaction) {
         for (int attempt = 1; ; attempt++) {
@@ -239,12 +240,16 @@ public final class Scheduler {
         InvalidRequestException.throwIfAny("invalid_report", "the reports were not accepted", problems);
         List<Long> acks = new ArrayList<>();
         reports.forEach(report -> acks.add(report.resultId()));
-        // applied in work unit order, the order the background passes lock work units in, so they cannot deadlock
+        // applied in work unit order, the order the background passes lock work units in, and the host's standings
+        // after all work units, as a validation group (its work units, then the standings of their hosts): a standing
+        // changed between two work units was held while the next was waited for, and with a validation group holding
+        // that work unit and waiting for the standing, the two deadlocked
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
             order.add(i);
         }
         order.sort(Comparator.comparingLong(i -> found.get(i).workUnitId()));
+        List<String> erred = new ArrayList<>(); // the app of each result reported as a client error
         for (int i : order) {
             ResultReport report = reports.get(i);
             Reported r = found.get(i);
@@ -258,8 +263,12 @@ public final class Scheduler {
                 WorkUnitTransitions.successReported(c, r.workUnitId());
             } else if (changed) {
                 WorkUnitTransitions.flag(c, r.workUnitId()); // a replica may be needed, or the work unit fails
-                trust.error(c, host.id(), appOf(c, r.workUnitId()));
+                erred.add(appOf(c, r.workUnitId()));
             }
+        }
+        erred.sort(Comparator.naturalOrder()); // one app's standing after another's, in every transaction
+        for (String app : erred) {
+            trust.error(c, host.id(), app);
         }
         return acks;
     }

@@ -2,11 +2,11 @@ package org.sparecycles.server.trust;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +20,8 @@ import org.sparecycles.server.db.Jdbc;
  */
 public final class HostTrust {
     private static final Logger LOG = LoggerFactory.getLogger(HostTrust.class);
+    /** SQLSTATE of a unique key violation, on H2 and PostgreSQL alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final TrustPolicy policy;
     private final RandomGenerator random;
@@ -37,15 +39,22 @@ public final class HostTrust {
         return policy;
     }
 
-    /** The standing, creating it with the initial quota on first use. */
-    public Standing standing(Connection c, long host, String app) throws SQLException {
-        Optional<Standing> s = find(c, host, app);
-        if (s.isPresent()) {
-            return s.get();
+    /**
+     * Creates the standing with the initial quota. Two transactions can both find none and both create it (a report
+     * of the host's first error and the verdict on its first result): the second insert waits for the first one's
+     * commit and fails on the key, which is undone alone, and the caller's update then changes the row that stands.
+     */
+    private void create(Connection c, long host, String app) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            Jdbc.update(c, "INSERT INTO host_app_trust (host_id, app, daily_quota) VALUES (?, ?, ?)", host, app,
+                    policy.initialQuota());
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before); // PostgreSQL refuses every statement after a failed one until this
         }
-        Jdbc.update(c, "INSERT INTO host_app_trust (host_id, app, daily_quota) VALUES (?, ?, ?)", host, app,
-                policy.initialQuota());
-        return new Standing(0, 0, 0, 0, policy.initialQuota());
     }
 
     /**
@@ -54,18 +63,10 @@ public final class HostTrust {
      * row) and a validation group (holding standings) can wait on each other.
      */
     public Standing peek(Connection c, long host, String app) throws SQLException {
-        return read(c, host, app, "").orElseGet(() -> new Standing(0, 0, 0, 0, policy.initialQuota()));
-    }
-
-    private static Optional<Standing> find(Connection c, long host, String app) throws SQLException {
-        return read(c, host, app, " FOR UPDATE");
-    }
-
-    /** The stored standing; {@code lock} is empty or " FOR UPDATE", never input. */
-    private static Optional<Standing> read(Connection c, long host, String app, String lock) throws SQLException {
         return Jdbc.queryOne(c, "SELECT consecutive_valid, valid_results, invalid_results, error_results, daily_quota"
-                + " FROM host_app_trust WHERE host_id = ? AND app = ?" + lock, rs -> new Standing(rs.getInt(1),
-                rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app);
+                + " FROM host_app_trust WHERE host_id = ? AND app = ?", rs -> new Standing(rs.getInt(1),
+                rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)), host, app)
+                .orElseGet(() -> new Standing(0, 0, 0, 0, policy.initialQuota()));
     }
 
     /**
@@ -115,7 +116,7 @@ public final class HostTrust {
      */
     private void change(Connection c, long host, String app, String update, Object... args) throws SQLException {
         if (Jdbc.update(c, update, args) == 0) {
-            standing(c, host, app);
+            create(c, host, app);
             Jdbc.update(c, update, args);
         }
     }

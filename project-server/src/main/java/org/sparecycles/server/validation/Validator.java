@@ -100,7 +100,8 @@ public final class Validator {
 
     /**
      * The verdicts of one transaction, for the hosts: credit and trust for each VALID result, trust (and rechecks)
-     * for each INVALID one. Applied at the transaction's end in host order, each host's in the order given.
+     * for each INVALID one. Applied at the transaction's end in host and app order, each standing's in the order
+     * given.
      */
     private final class Verdicts {
         private record Verdict(long host, String app, boolean valid, double credit) {
@@ -118,10 +119,14 @@ public final class Validator {
 
         void apply(Connection c) throws SQLException {
             Instant now = clock.instant();
-            verdicts.sort(Comparator.comparingLong(Verdict::host)); // stable: each host's stay in order
+            // by host, then app, as every transaction takes standings (stable: each standing's verdicts stay in order)
+            verdicts.sort(Comparator.comparingLong(Verdict::host).thenComparing(Verdict::app));
+            List<CreditLedger.Grant> grants = new ArrayList<>();
+            verdicts.stream().filter(Verdict::valid).forEach(v -> grants.add(new CreditLedger.Grant(v.host(),
+                    v.credit())));
+            CreditLedger.grantAll(c, grants, now); // hosts, then accounts, then the standings below
             for (Verdict v : verdicts) {
                 if (v.valid()) {
-                    CreditLedger.grant(c, v.host(), v.credit(), now);
                     trust.valid(c, v.host(), v.app());
                 } else {
                     trust.invalid(c, v.host(), v.app(), now);

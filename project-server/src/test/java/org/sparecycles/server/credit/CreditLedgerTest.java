@@ -86,4 +86,76 @@ class CreditLedgerTest {
                     rs -> rs.getDouble(1), account).orElseThrow(), 1e-6);
         }
     }
+
+    private static long account(Jdbc jdbc, String name) {
+        return jdbc.inTransaction(c -> Jdbc.insert(c, "INSERT INTO accounts (email, name, password_hash, created_at)"
+                + " VALUES (?, ?, 'x', ?)", name + "@example.org", name, T0));
+    }
+
+    private static long host(Jdbc jdbc, long account, String name) {
+        return jdbc.inTransaction(c -> Jdbc.insert(c, "INSERT INTO hosts (account_id, name, os_name, os_version,"
+                + " cpu_model, cores, memory_bytes, benchmark_gflops, client_version, created_at, last_contact_at)"
+                + " VALUES (?, ?, 'Linux', '6', 'cpu', 2, 1, 1.0, '1', ?, ?)", account, name, T0, T0));
+    }
+
+    @Test
+    void aGroupsGrantsTakeTheHostsAndThenTheAccountsEachInIdOrder() throws Exception {
+        try (Database db = Database.open(tmp)) {
+            Jdbc jdbc = db.jdbc();
+            long first = account(jdbc, "first");
+            long second = account(jdbc, "second");
+            long ofSecond = host(jdbc, second, "a"); // the lower host id belongs to the higher account id
+            long ofFirst = host(jdbc, first, "b");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (java.sql.Connection other = db.dataSource().getConnection();
+                 java.sql.Connection third = db.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (java.sql.Statement s = other.createStatement()) {
+                    s.executeUpdate("UPDATE accounts SET name = name WHERE id = " + first); // held by another group
+                }
+                Future<?> granting = pool.submit(() -> jdbc.inTransaction(c -> {
+                    CreditLedger.grantAll(c, List.of(new CreditLedger.Grant(ofSecond, 2.0),
+                            new CreditLedger.Grant(ofFirst, 3.0), new CreditLedger.Grant(ofSecond, 1.0)), T0);
+                    return null;
+                }));
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (jdbc.queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")
+                        == 0) {
+                    org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < until, "the grants never waited");
+                    Thread.sleep(10);
+                }
+                // waiting for the first account, the grants hold both hosts and not yet the second account: a group
+                // holding that one and waiting for a host would have deadlocked with them
+                try (java.sql.Statement s = third.createStatement()) {
+                    s.execute("SET LOCK_TIMEOUT 1000");
+                    try {
+                        try {
+                            assertEquals(1, s.executeUpdate("UPDATE accounts SET name = name WHERE id = " + second));
+                        } catch (java.sql.SQLException e) {
+                            throw new AssertionError("the grants held the second account while they waited for the"
+                                    + " first: " + e.getMessage(), e);
+                        }
+                        org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                                () -> s.executeUpdate("UPDATE hosts SET name = name WHERE id = " + ofFirst),
+                                "the hosts are taken before any account");
+                    } finally {
+                        s.execute("SET LOCK_TIMEOUT 10000");
+                    }
+                }
+                other.commit();
+                granting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(3.0, jdbc.queryOne("SELECT total_credit FROM hosts WHERE id = ?", rs -> rs.getDouble(1),
+                    ofSecond).orElseThrow(), 1e-9);
+            assertEquals(3.0, jdbc.queryOne("SELECT total_credit FROM accounts WHERE id = ?", rs -> rs.getDouble(1),
+                    first).orElseThrow(), 1e-9);
+            assertEquals(3.0, jdbc.queryOne("SELECT total_credit FROM accounts WHERE id = ?", rs -> rs.getDouble(1),
+                    second).orElseThrow(), 1e-9);
+            assertEquals(3 * CreditRules.afterGrant(0, null, 1.0, T0), jdbc.queryOne("SELECT recent_credit FROM"
+                    + " accounts WHERE id = ?", rs -> rs.getDouble(1), second).orElseThrow(), 1e-9);
+            assertEquals(3L, jdbc.queryLong("SELECT COUNT(*) FROM credit_grants"), "each grant logged");
+        }
+    }
 }
