@@ -54,8 +54,8 @@ final class TestServer implements AutoCloseable {
     }
 
     /**
-     * True in the test run that repeats the lifecycle, validation, assimilation and scheduler tests on PostgreSQL
-     * (project-server/pom.xml, execution {@code postgresql}); otherwise the servers use embedded H2.
+     * True in the test run that repeats the lifecycle, validation, assimilation, scheduler and trust tests on
+     * PostgreSQL (project-server/pom.xml, execution {@code postgresql}); otherwise the servers use embedded H2.
      */
     static boolean onPostgres() {
         return "postgresql".equals(System.getProperty("sparecycles.test.db"));
