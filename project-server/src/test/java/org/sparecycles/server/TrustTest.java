@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparecycles.server.db.LockWaits;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
 import org.sparecycles.workunits.protocol.RedundancyPolicy;
@@ -184,21 +184,8 @@ class TrustTest {
                 "the quota is halved");
     }
 
-    /**
-     * Waits, at most 10 s, until a session of the server's database waits for another's transaction: for a row it
-     * locked, or for a standing it inserted (H2 does not list that wait as one for a lock).
-     */
-    private void awaitAWaitingSession() throws InterruptedException {
-        String waiting = TestServer.onPostgres()
-                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                : "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL"
-                        + " OR EXECUTING_STATEMENT LIKE 'INSERT INTO host_app_trust%'";
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (t.count(waiting) == 0) {
-            assertTrue(System.nanoTime() < until, "no session came to wait for another");
-            Thread.sleep(10);
-        }
-    }
+    /** How an insert of a standing begins, for {@link LockWaits#awaitAWaitingSession}. */
+    private static final String STANDING_INSERT = "INSERT INTO host_app_trust";
 
     @Test
     void aReportedErrorTakesTheHostsStandingOnlyAfterTheRequestsWorkUnits() throws Exception {
@@ -218,26 +205,23 @@ class TrustTest {
              Connection other = t.server.dataSource().getConnection()) {
             // as a validation group holding the last work unit, which the request's success report waits for
             validation.setAutoCommit(false);
-            try (PreparedStatement ps = validation.prepareStatement("SELECT id FROM work_units WHERE id = ? FOR UPDATE")) {
+            try (PreparedStatement ps = validation.prepareStatement("SELECT id FROM work_units WHERE id = ?"
+                    + " FOR UPDATE")) {
                 ps.setLong(1, got.get(2).workUnitId());
                 ps.executeQuery().close();
             }
             var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.schedule(v.api(), v.host(), 0,
                     TestServer.error(got.get(1).resultId(), "crashed again"),
                     TestServer.success(got.get(2).resultId(), RIGHT, 10)));
-            awaitAWaitingSession(); // the request, for the work unit
+            // the request, for the work unit
+            LockWaits.awaitAWaitingSession(t.server.dataSource(), STANDING_INSERT);
             // the validation group would now take the host's standing: the waiting request must not hold it
-            try (Statement s = other.createStatement()) {
-                s.execute(TestServer.onPostgres() ? "SET lock_timeout = 1000" : "SET LOCK_TIMEOUT 1000");
-                try {
-                    assertEquals(1, s.executeUpdate("UPDATE host_app_trust SET valid_results = valid_results"
-                            + " WHERE host_id = " + v.host()), "the standing");
-                } catch (SQLException e) {
-                    throw new AssertionError("the request held the host's standing while it waited for a work unit: "
-                            + e.getMessage(), e);
-                } finally {
-                    s.execute(TestServer.onPostgres() ? "RESET lock_timeout" : "SET LOCK_TIMEOUT 10000");
-                }
+            try {
+                assertEquals(1, LockWaits.updateWithin(other, 1000, "UPDATE host_app_trust SET valid_results"
+                        + " = valid_results WHERE host_id = " + v.host()), "the standing");
+            } catch (SQLException e) {
+                throw new AssertionError("the request held the host's standing while it waited for a work unit: "
+                        + e.getMessage(), e);
             }
             validation.commit();
             request.get(10, java.util.concurrent.TimeUnit.SECONDS).expect(200, SchedulerReply.class);
@@ -265,7 +249,8 @@ class TrustTest {
             }
             var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> t.schedule(v.api(), v.host(), 0,
                     TestServer.error(a.resultId(), "crashed")));
-            awaitAWaitingSession(); // the report's own insert of the standing, for this one
+            // the report's own insert of the standing, for this one
+            LockWaits.awaitAWaitingSession(t.server.dataSource(), STANDING_INSERT);
             validation.commit();
             request.get(10, java.util.concurrent.TimeUnit.SECONDS).expect(200, SchedulerReply.class);
         }

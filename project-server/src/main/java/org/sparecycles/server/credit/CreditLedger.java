@@ -22,11 +22,6 @@ public final class CreditLedger {
     public record Grant(long hostId, double amount) {
     }
 
-    /** Credits the host and its account with {@code amount} at {@code now}. */
-    public static void grant(Connection c, long hostId, double amount, Instant now) throws SQLException {
-        grantAll(c, List.of(new Grant(hostId, amount)), now);
-    }
-
     /**
      * Credits the grants' hosts and accounts at {@code now}, and logs each grant. Each host's and account's row is
      * written once, with the sum of its grants (at one time the recent average adds up as the grants do), the

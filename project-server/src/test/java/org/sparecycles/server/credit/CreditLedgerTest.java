@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparecycles.server.db.Database;
 import org.sparecycles.server.db.Jdbc;
+import org.sparecycles.server.db.LockWaits;
 
 /**
  * Grants on a real H2 file: each host and account row is written once per grant, on the condition that its recent
@@ -29,15 +30,10 @@ class CreditLedgerTest {
     void concurrentGrantsToOneHostAreAllCounted() throws Exception {
         try (Database db = Database.open(tmp)) {
             Jdbc jdbc = db.jdbc();
-            long account = jdbc.inTransaction(c -> Jdbc.insert(c, "INSERT INTO accounts (email, name, password_hash,"
-                    + " created_at) VALUES ('v@example.org', 'v', 'x', ?)", T0));
+            long account = account(jdbc, "v");
             long[] hosts = new long[2];
             for (int i = 0; i < hosts.length; i++) {
-                int n = i;
-                hosts[i] = jdbc.inTransaction(c -> Jdbc.insert(c, "INSERT INTO hosts (account_id, name, os_name,"
-                        + " os_version, cpu_model, cores, memory_bytes, benchmark_gflops, client_version, created_at,"
-                        + " last_contact_at) VALUES (?, ?, 'Linux', '6', 'cpu', 2, 1, 1.0, '1', ?, ?)", account,
-                        "h" + n, T0, T0));
+                hosts[i] = host(jdbc, account, "h" + i);
             }
             int perThread = 150;
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -48,7 +44,7 @@ class CreditLedgerTest {
                     running.add(pool.submit(() -> {
                         for (int i = 0; i < perThread; i++) {
                             jdbc.inTransaction(c -> {
-                                CreditLedger.grant(c, host, 1.0, T0);
+                                CreditLedger.grantAll(c, List.of(new CreditLedger.Grant(host, 1.0)), T0);
                                 return null;
                             });
                         }
@@ -79,7 +75,7 @@ class CreditLedgerTest {
             double before = jdbc.queryOne("SELECT recent_credit FROM accounts WHERE id = ?", rs -> rs.getDouble(1),
                     account).orElseThrow();
             jdbc.inTransaction(c -> {
-                CreditLedger.grant(c, hosts[0], 1.0, T0.plus(Duration.ofDays(7)));
+                CreditLedger.grantAll(c, List.of(new CreditLedger.Grant(hosts[0], 1.0)), T0.plus(Duration.ofDays(7)));
                 return null;
             });
             assertEquals(before / 2 + perGrant, jdbc.queryOne("SELECT recent_credit FROM accounts WHERE id = ?",
@@ -118,30 +114,19 @@ class CreditLedgerTest {
                             new CreditLedger.Grant(ofFirst, 3.0), new CreditLedger.Grant(ofSecond, 1.0)), T0);
                     return null;
                 }));
-                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (jdbc.queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")
-                        == 0) {
-                    org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < until, "the grants never waited");
-                    Thread.sleep(10);
-                }
+                LockWaits.awaitAWaitingSession(db.dataSource(), null);
                 // waiting for the first account, the grants hold both hosts and not yet the second account: a group
                 // holding that one and waiting for a host would have deadlocked with them
-                try (java.sql.Statement s = third.createStatement()) {
-                    s.execute("SET LOCK_TIMEOUT 1000");
-                    try {
-                        try {
-                            assertEquals(1, s.executeUpdate("UPDATE accounts SET name = name WHERE id = " + second));
-                        } catch (java.sql.SQLException e) {
-                            throw new AssertionError("the grants held the second account while they waited for the"
-                                    + " first: " + e.getMessage(), e);
-                        }
-                        org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
-                                () -> s.executeUpdate("UPDATE hosts SET name = name WHERE id = " + ofFirst),
-                                "the hosts are taken before any account");
-                    } finally {
-                        s.execute("SET LOCK_TIMEOUT 10000");
-                    }
+                try {
+                    assertEquals(1, LockWaits.updateWithin(third, 1000, "UPDATE accounts SET name = name WHERE id = "
+                            + second));
+                } catch (java.sql.SQLException e) {
+                    throw new AssertionError("the grants held the second account while they waited for the first: "
+                            + e.getMessage(), e);
                 }
+                org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                        () -> LockWaits.updateWithin(third, 1000, "UPDATE hosts SET name = name WHERE id = " + ofFirst),
+                        "the hosts are taken before any account");
                 other.commit();
                 granting.get(10, java.util.concurrent.TimeUnit.SECONDS);
             } finally {
