@@ -2,11 +2,12 @@ package org.sparecycles.server.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.sparecycles.workunits.hash.Sha256;
 import org.sparecycles.workunits.json.Json;
 import org.sparecycles.workunits.protocol.HostRegistered;
@@ -14,29 +15,39 @@ import org.sparecycles.workunits.protocol.HostRegistration;
 import org.sparecycles.workunits.protocol.SchedulerReply;
 import org.sparecycles.workunits.protocol.SchedulerRequest;
 
-/** The calls a simulated host makes, over real HTTP with the JDK's client (keep-alive connections). */
+/**
+ * The calls a simulated host makes, over real HTTP with the JDK's {@link HttpURLConnection}: blocking calls on the
+ * load thread's own keep-alive connection, as the desktop client makes them. The JDK's {@code java.net.http} client,
+ * used before, hands every call between its selector thread, its worker threads and the caller; at 1,000 scheduler
+ * requests a second that took about a quarter of the two cores the server shares with the load generator
+ * (docs/benchmarks.md, "The load generator's own CPU").
+ */
 final class LoadClient {
-    /** Seconds the JDK's client keeps an idle connection, below the server's 60 s (Undertow's NO_REQUEST_TIMEOUT). */
-    static final String KEEP_ALIVE_SECONDS = "30";
+    /** Idle connections the JDK keeps per server: one per load thread, so that none has to connect again. */
+    static final String MAX_IDLE_CONNECTIONS = "1000";
+    /** A call that has not connected within this many ms fails. */
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * A call without a byte of answer for this many ms fails; far above any wait the server can make a request do
+     * (its lock timeout is 10 s, and a request retries at most three times).
+     */
+    static final int READ_TIMEOUT_MILLIS = 120_000;
 
     static {
-        // the JDK's default is 1,200 s, so a connection left idle in the client's pool was closed by the server after
-        // 60 s, and now and then the client sent a request on it just as it closed: the request failed with "header
-        // parser received no bytes" (1 in about 87,000 requests on 2026-12-06). Read once, when the JDK's client
-        // starts its connection pool, so set before the first client is built; a value given on the command line wins
-        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
-            System.setProperty("jdk.httpclient.keepalive.timeout", KEEP_ALIVE_SECONDS);
+        // read once, when the JDK's keep-alive cache starts, so set before the first connection; a value given on
+        // the command line wins. The JDK's default of 5 idle connections per server would make all but 5 of the load
+        // threads connect again for every call. The JDK closes idle connections after 5 s, well before the server
+        // does (60 s, Undertow's NO_REQUEST_TIMEOUT), so a call never goes out on a connection the server is closing
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", MAX_IDLE_CONNECTIONS);
         }
     }
 
-    private final HttpClient http;
     private final URI base;
     private final ObjectMapper json = Json.mapper();
 
     LoadClient(URI base) {
         this.base = base;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** Thrown for an answer other than the expected 2xx; the load test counts these as errors. */
@@ -46,49 +57,67 @@ final class LoadClient {
         }
     }
 
-    long register(String authenticator, String name) throws IOException, InterruptedException {
+    long register(String authenticator, String name) throws IOException {
         HostRegistration registration = new HostRegistration(name, "Linux", "load-test", "simulated CPU", 2,
                 4L << 30, 5.0, "loadtest");
         return post("api/v1/hosts", authenticator, registration, HostRegistered.class).hostId();
     }
 
-    SchedulerReply schedule(String authenticator, SchedulerRequest request) throws IOException, InterruptedException {
+    SchedulerReply schedule(String authenticator, SchedulerRequest request) throws IOException {
         return post("api/v1/scheduler", authenticator, request, SchedulerReply.class);
     }
 
-    void upload(String authenticator, String uploadUrl, byte[] output) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(uploadUrl.startsWith("/") ? uploadUrl.substring(1)
-                        : uploadUrl))
-                .header("Authorization", "Bearer " + authenticator)
-                .header("X-Content-SHA256", Sha256.hex(output))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(output)).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        check(response, "PUT " + uploadUrl);
+    void upload(String authenticator, String uploadUrl, byte[] output) throws IOException {
+        String path = uploadUrl.startsWith("/") ? uploadUrl.substring(1) : uploadUrl;
+        call("PUT", base.resolve(path), authenticator, Map.of("X-Content-SHA256", Sha256.hex(output)), output,
+                "PUT " + uploadUrl);
     }
 
     /** A GET whose body is thrown away: the trivial-endpoint baseline. */
-    void get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        check(response, "GET " + uri);
+    void get(URI uri) throws IOException {
+        call("GET", uri, null, Map.of(), null, "GET " + uri);
     }
 
-    private <T> T post(String path, String authenticator, Object body, Class<T> type)
-            throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", "Bearer " + authenticator)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        check(response, "POST " + path);
-        return json.readValue(response.body(), type);
+    private <T> T post(String path, String authenticator, Object body, Class<T> type) throws IOException {
+        byte[] answer = call("POST", base.resolve(path), authenticator, Map.of("Content-Type", "application/json"),
+                json.writeValueAsBytes(body), "POST " + path);
+        return json.readValue(answer, type);
     }
 
-    private static void check(HttpResponse<byte[]> response, String what) throws CallFailed {
-        if (response.statusCode() / 100 != 2) {
-            String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
-            throw new CallFailed(what + " answered " + response.statusCode() + ": "
-                    + (body.length() > 300 ? body.substring(0, 300) : body));
+    /**
+     * One call; the answer's body is read to its end (also for an error), so that the connection goes back to the
+     * keep-alive cache for the thread's next call.
+     *
+     * @throws CallFailed for an answer other than 2xx
+     */
+    private static byte[] call(String method, URI uri, String authenticator, Map<String, String> headers, byte[] body,
+                               String what) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        c.setReadTimeout(READ_TIMEOUT_MILLIS);
+        if (authenticator != null) {
+            c.setRequestProperty("Authorization", "Bearer " + authenticator);
         }
+        headers.forEach(c::setRequestProperty);
+        if (body != null) {
+            c.setDoOutput(true);
+            // streamed with its length: the JDK then never sends a POST or PUT a second time on its own
+            c.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        int status = c.getResponseCode();
+        byte[] answer;
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            answer = in == null ? new byte[0] : in.readAllBytes();
+        }
+        if (status / 100 != 2) {
+            String text = new String(answer, StandardCharsets.UTF_8);
+            throw new CallFailed(what + " answered " + status + ": "
+                    + (text.length() > 300 ? text.substring(0, 300) : text));
+        }
+        return answer;
     }
 }

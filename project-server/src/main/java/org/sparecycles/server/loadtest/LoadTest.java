@@ -52,8 +52,8 @@ final class LoadTest {
     record Report(double seconds, long completed, long dispatched, long reported, long schedulerRequests,
                   long worklessRequests, long errors, List<String> errorSamples, Histogram schedulerLatency,
                   long workUnitsDone, long validResults, long invalidResults, long inconclusiveResults,
-                  long errorResults, long noReplyResults, double processCpuSeconds, long databaseWrites,
-                  long durableWaits, long databaseWriteNanos, long bytesWritten) {
+                  long errorResults, long noReplyResults, double processCpuSeconds, double loadCpuSeconds,
+                  long databaseWrites, long durableWaits, long databaseWriteNanos, long bytesWritten) {
         double resultsPerSecond() {
             return completed / seconds;
         }
@@ -64,6 +64,15 @@ final class LoadTest {
          */
         double cpuMillisPerResult() {
             return completed == 0 ? 0 : processCpuSeconds * 1000 / completed;
+        }
+
+        /**
+         * Of {@link #cpuMillisPerResult()}, what the load generator's own threads took (their calls, with the
+         * kernel's work for their sockets, and making the requests and outputs); the rest is the server's, with the
+         * garbage collector's and the JIT compilers' work for both. -1 where the JVM cannot measure thread CPU.
+         */
+        double loadCpuMillisPerResult() {
+            return completed == 0 || loadCpuSeconds < 0 ? -1 : loadCpuSeconds * 1000 / completed;
         }
 
         double p99Millis() {
@@ -161,6 +170,9 @@ final class LoadTest {
             throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Map<Integer, Histogram> latencies = new ConcurrentHashMap<>();
+        // the simulated hosts' threads, for their CPU (the work feed's thread is not among them: what it does is the
+        // server's work of taking in batches)
+        List<Thread> loadThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads() + 1);
         List<Future<?>> running = new ArrayList<>();
         long origin = System.nanoTime(); // the threads' schedules under --rate, offset from each other
@@ -172,7 +184,10 @@ final class LoadTest {
             for (int i = thread; i < hosts.size(); i += settings.threads()) {
                 mine.add(hosts.get(i));
             }
-            running.add(pool.submit(() -> hostLoop(mine, thread, origin, histogram, stop)));
+            running.add(pool.submit(() -> {
+                loadThreads.add(Thread.currentThread());
+                return hostLoop(mine, thread, origin, histogram, stop);
+            }));
         }
         running.add(pool.submit(() -> {
             work.feed(counts, dispatched::sum, stop);
@@ -194,6 +209,7 @@ final class LoadTest {
         long startWorkless = workless.sum();
         long startErrors = errors.sum();
         double startCpu = CommandSupport.processCpuSeconds();
+        double startLoadCpu = threadsCpuSeconds(loadThreads);
         GroupCommit.Counts startCommits = server.groupCommits();
         long startBytes = bytesWritten();
         long start = System.nanoTime();
@@ -204,6 +220,7 @@ final class LoadTest {
         long completed = counts.completed() - startCompleted;
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = CommandSupport.processCpuSeconds() - startCpu;
+        double loadCpu = startLoadCpu < 0 ? -1 : threadsCpuSeconds(loadThreads) - startLoadCpu;
         GroupCommit.Counts commits = server.groupCommits();
         long bytes = bytesWritten() - startBytes;
         stop.set(true);
@@ -223,7 +240,7 @@ final class LoadTest {
                     requests.sum() - startRequests, workless.sum() - startWorkless, errors.sum() - startErrors,
                     List.copyOf(errorSamples), all,
                     states.workUnitsDone(), states.valid(), states.invalid(), states.inconclusive(),
-                    states.clientErrors(), states.noReply(), cpu,
+                    states.clientErrors(), states.noReply(), cpu, loadCpu,
                     commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(),
                     commits.writeNanos() - startCommits.writeNanos(), bytes);
         }
@@ -260,6 +277,25 @@ final class LoadTest {
                             + " compilation time" : String.format(Locale.ROOT, "%.0f%% of a core over the last 10 s",
                             100 * share));
         }
+    }
+
+    /**
+     * CPU time of the load generator's threads so far (user and system: with blocking calls, a thread's socket work
+     * in the kernel is its own); -1 where the JVM cannot measure thread CPU. Every load thread is started before the
+     * measured window (they start at once, the warm-up takes seconds) and runs to its end, so the difference of two
+     * readings is the window's.
+     */
+    private static double threadsCpuSeconds(List<Thread> threads) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long nanos = 0;
+        for (Thread t : threads) {
+            long n = mx.getThreadCpuTime(t.getId());
+            nanos += Math.max(0, n); // -1 for a thread that has ended; none has before the window ends
+        }
+        return nanos / 1e9;
     }
 
     /** Bytes this process caused to be written to storage ({@code /proc/self/io}, Linux); -1 where unknown. */

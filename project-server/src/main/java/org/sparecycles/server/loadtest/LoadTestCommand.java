@@ -146,9 +146,16 @@ public final class LoadTestCommand implements Callable<Integer> {
                                 + " asked for work and got none%n", (double) r.dispatched() / r.schedulerRequests(),
                         r.worklessRequests(), 100.0 * r.worklessRequests() / r.schedulerRequests());
             }
+            int cores = Runtime.getRuntime().availableProcessors();
             out.printf(Locale.ROOT, "CPU per result: %.2f ms (this process: server and load generator; %.0f%% of %d"
-                            + " cores)%n", r.cpuMillisPerResult(), 100 * r.processCpuSeconds() / r.seconds()
-                            / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
+                            + " cores)%n", r.cpuMillisPerResult(), 100 * r.processCpuSeconds() / r.seconds() / cores,
+                    cores);
+            if (r.loadCpuMillisPerResult() >= 0) {
+                out.printf(Locale.ROOT, "  of which the load generator's threads %.2f ms (%.0f%% of %d cores), the"
+                                + " server and the JVM's own threads %.2f ms%n", r.loadCpuMillisPerResult(),
+                        100 * r.loadCpuSeconds() / r.seconds() / cores, cores,
+                        r.cpuMillisPerResult() - r.loadCpuMillisPerResult());
+            }
             if (r.bytesWritten() >= 0 && r.completed() > 0) {
                 out.printf(Locale.ROOT, "written to storage: %.1f MB/s, %.1f KB per result%n",
                         r.bytesWritten() / r.seconds() / 1e6, r.bytesWritten() / 1e3 / r.completed());

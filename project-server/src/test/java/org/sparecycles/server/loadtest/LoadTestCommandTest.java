@@ -64,7 +64,17 @@ class LoadTestCommandTest {
         assertTrue(perRequest.find(), out);
         double dispatchedPerRequest = Double.parseDouble(perRequest.group(1));
         assertTrue(dispatchedPerRequest > 0 && dispatchedPerRequest <= 8, perRequest.group());
+        Matcher cpu = CPU.matcher(out);
+        assertTrue(cpu.find(), out);
+        double all = Double.parseDouble(cpu.group(1));
+        double load = Double.parseDouble(cpu.group(2));
+        assertTrue(load > 0 && load < all, "the load generator's part of the CPU per result: " + cpu.group());
+        assertEquals(all - load, Double.parseDouble(cpu.group(3)), 0.011, cpu.group());
     }
+
+    private static final Pattern CPU = Pattern.compile("CPU per result: (\\d+\\.\\d\\d) ms \\(this process: .*\\)\\R"
+            + "  of which the load generator's threads (\\d+\\.\\d\\d) ms \\(\\d+% of \\d+ cores\\), the server and"
+            + " the JVM's own threads (-?\\d+\\.\\d\\d) ms");
 
     private static final Pattern PER_REQUEST = Pattern.compile(
             "results per scheduler request: (\\d+\\.\\d\\d) dispatched; [\\d,]+ requests \\([\\d.]+%\\) asked for work"
