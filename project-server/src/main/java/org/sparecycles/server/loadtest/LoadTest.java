@@ -321,7 +321,8 @@ final class LoadTest {
         long sent = 0;
         while (!stop.get()) {
             for (SimulatedHost host : hosts) {
-                if (stop.get()) {
+                // the JDK's blocking calls do not end when the thread is interrupted, so the thread looks itself
+                if (stop.get() || Thread.currentThread().isInterrupted()) {
                     return null;
                 }
                 try {
@@ -352,16 +353,13 @@ final class LoadTest {
                     }
                 } catch (IOException e) {
                     failed(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
                 }
             }
         }
         return null;
     }
 
-    private void answer(SimulatedHost host, Assignment a) throws IOException, InterruptedException {
+    private void answer(SimulatedHost host, Assignment a) throws IOException {
         SimulatedHost.Answer answer = host.draw(settings.shares());
         if (answer == SimulatedHost.Answer.ERROR) {
             host.report(new ResultReport(a.resultId(), ResultReport.CLIENT_ERROR, null, 0, 0.01, 0.01,
