@@ -59,6 +59,7 @@ public final class ProjectServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Database database;
+    private final org.sparecycles.server.db.WriteStallWatch writeStalls;
     private final FileStore files;
     private final Accounts accounts;
     private final Projects projects;
@@ -94,7 +95,9 @@ public final class ProjectServer implements AutoCloseable {
 
         Routes routes = new Routes(accounts);
         this.routes = routes;
-        HealthEndpoint.register(routes, database.dataSource(), clock, clock.instant());
+        this.writeStalls = new org.sparecycles.server.db.WriteStallWatch(database.groupCommit(),
+                config.writeStallLimit());
+        HealthEndpoint.register(routes, database.dataSource(), writeStalls, clock, clock.instant());
         AccountsEndpoints.register(routes, accounts);
         AppsEndpoints.register(routes, config.apps());
         ProjectsEndpoints.register(routes, projects);
@@ -198,6 +201,11 @@ public final class ProjectServer implements AutoCloseable {
         return database.groupCommit().counts();
     }
 
+    /** Returns once everything committed so far is written to the database (for tests). */
+    void awaitDurable() {
+        database.groupCommit().awaitDurable();
+    }
+
     /** The content-addressed file store. */
     public FileStore files() {
         return files;
@@ -241,6 +249,7 @@ public final class ProjectServer implements AutoCloseable {
             try {
                 background.close();
             } finally {
+                writeStalls.close();
                 database.close();
                 LOG.info("SpareCycles project server on port {} stopped", port);
             }

@@ -55,6 +55,7 @@ public final class ServerConfig {
     private final int backgroundThreads;
     private final int backgroundNice;
     private final long overloadRetryAfterSeconds;
+    private final java.time.Duration writeStallLimit;
     private final int authenticatorIdleDays;
     private final Path tlsKeystore;
     private final String tlsKeystorePassword;
@@ -84,6 +85,7 @@ public final class ServerConfig {
         this.backgroundThreads = b.backgroundThreads;
         this.backgroundNice = b.backgroundNice;
         this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
+        this.writeStallLimit = b.writeStallLimit;
         this.authenticatorIdleDays = b.authenticatorIdleDays;
         this.tlsKeystore = b.tlsKeystore == null ? null : b.tlsKeystore.toAbsolutePath().normalize();
         this.tlsKeystorePassword = b.tlsKeystorePassword;
@@ -238,6 +240,14 @@ public final class ServerConfig {
         return overloadRetryAfterSeconds;
     }
 
+    /**
+     * How long a database write may take before the server counts it as stalled: {@code /health} then answers 503
+     * ({@link org.sparecycles.server.db.WriteStallWatch}). Not a configuration key: 30 s, shorter in tests.
+     */
+    public java.time.Duration writeStallLimit() {
+        return writeStallLimit;
+    }
+
     /** Days an API authenticator may go unused before it expires; 0 means never. */
     public int authenticatorIdleDays() {
         return authenticatorIdleDays;
@@ -303,6 +313,7 @@ public final class ServerConfig {
         private int backgroundThreads = Runtime.getRuntime().availableProcessors();
         private int backgroundNice = DEFAULT_BACKGROUND_NICE;
         private long overloadRetryAfterSeconds = 10;
+        private java.time.Duration writeStallLimit = org.sparecycles.server.db.WriteStallWatch.DEFAULT_LIMIT;
         private int authenticatorIdleDays = 180;
         private Path tlsKeystore;
         private String tlsKeystorePassword = "";
@@ -410,6 +421,12 @@ public final class ServerConfig {
         public Builder overloadLimit(int maxConcurrentRequests, long retryAfterSeconds) {
             this.maxConcurrentRequests = maxConcurrentRequests;
             this.overloadRetryAfterSeconds = retryAfterSeconds;
+            return this;
+        }
+
+        /** How long a database write may take before {@code /health} counts it as stalled (default 30 s). */
+        public Builder writeStallLimit(java.time.Duration limit) {
+            this.writeStallLimit = limit;
             return this;
         }
 
