@@ -20,7 +20,7 @@ import org.h2.schema.Schema;
  *
  * <pre>
  * java -jar project-server/target/project-server.jar loadtest --duration 20 --warmup 5 --skip-baselines --data-dir /tmp/ltab
- * java -cp ~/.m2/repository/com/h2database/h2/2.3.232/h2-2.3.232.jar project-server/bench/StoreWrites.java \
+ * java -cp ~/.m2/repository/com/h2database/h2/2.5.252/h2-2.5.252.jar project-server/bench/StoreWrites.java \
  *     /tmp/ltab/server/db/sparecycles [chunks, default 60]
  * </pre>
  */

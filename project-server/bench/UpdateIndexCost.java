@@ -12,7 +12,7 @@ import java.util.Random;
  * the row from every index and adds it again. A results-like table of 400,000 rows, N of the results table's
  * indexes, then UPDATEs of two columns that no index holds, 4 to a transaction, a CHECKPOINT every 5 transactions
  * (as the group commit makes). Prints process CPU and bytes written per UPDATE after a warm-up.
- * Run: java -cp ~/.m2/repository/com/h2database/h2/2.3.232/h2-2.3.232.jar project-server/bench/UpdateIndexCost.java N
+ * Run: java -cp ~/.m2/repository/com/h2database/h2/2.5.252/h2-2.5.252.jar project-server/bench/UpdateIndexCost.java N
  */
 public class UpdateIndexCost {
     private static final String[] INDEXES = {"work_unit_id", "server_state, deadline, id", "host_id",

@@ -15,7 +15,7 @@ import org.sparecycles.workunits.protocol.HealthStatus;
 /**
  * A database write that does not end, while the database still answers: {@code /health} must say so. H2's own
  * exclusive mode ({@code SET EXCLUSIVE 1} on another connection) holds the group commit's real {@code CHECKPOINT}
- * until it ends, as H2 2.3.232's store once held it for good (docs/benchmarks.md, "ZGC, and a race in H2's store").
+ * until it ends, as a disk that stops answering would.
  */
 class WriteStallTest {
     private static final Duration LIMIT = Duration.ofMillis(500);

@@ -8,13 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the database's group commit for a write that does not end. Such a write holds up every request that
- * changes something while the database still answers reads, so {@code GET /health} answered {@code ok} while the
- * server did no work: H2 2.3.232's store, under ZGC, once left its {@code CHECKPOINT} waiting forever for a task its
- * own writer thread never ran (docs/benchmarks.md, "ZGC, and a race in H2's store"). Once a write has taken longer
- * than the limit, {@link #stalledFor()} says so (the health check answers 503) and the log has an error, once per
- * stall; when writes end again the log says that too. Checked every few seconds on a daemon thread of its own, which
- * no stuck write can hold up. Thread-safe.
+ * Watches the database's group commit for a write that does not end (a disk or network file system that stops
+ * answering, a fault of the database engine). Such a write holds up every request that changes something while the
+ * database still answers reads, so {@code GET /health} used to answer {@code ok} while the server did no work. Once
+ * a write has taken longer than the limit, {@link #stalledFor()} says so (the health check answers 503) and the log
+ * has an error, once per stall; when writes end again the log says that too. Checked every few seconds on a daemon
+ * thread of its own, which no stuck write can hold up. Thread-safe.
  */
 public final class WriteStallWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteStallWatch.class);
