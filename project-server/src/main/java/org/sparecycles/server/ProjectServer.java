@@ -123,6 +123,7 @@ public final class ProjectServer implements AutoCloseable {
         this.port = listenerPort("http");
         this.tlsPort = config.tlsKeystore().isPresent() ? listenerPort("https") : -1;
         background.start(config.backgroundIntervalSeconds());
+        writeStalls.start();
     }
 
     /**

@@ -25,7 +25,7 @@ public final class WriteStallWatch implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private boolean reported; // guarded by this
 
-    /** Starts watching, checking every {@code min(limit / 2, 5 s)}. */
+    /** A watch that answers {@link #stalledFor()} at once, and also looks by itself once {@link #start()}ed. */
     public WriteStallWatch(GroupCommit groupCommit, Duration limit) {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("the write stall limit must be positive, not " + limit);
@@ -37,6 +37,10 @@ public final class WriteStallWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Looks every {@code min(limit / 2, 5 s)}, so that a stall is logged even when nobody asks for health. */
+    public void start() {
         long every = Math.max(1, Math.min(limit.toMillis() / 2, 5_000));
         timer.scheduleWithFixedDelay(this::stalledFor, every, every, TimeUnit.MILLISECONDS);
     }
