@@ -100,23 +100,28 @@ final class BackgroundPasses implements AutoCloseable {
      * node sharing the database holds the background lease. Returns once what the pass did is durable: the pass's
      * transactions do not wait for the group commit one by one (a crash may undo the last moments of a pass, and
      * the next pass does that work again, as no answer to a client depends on it), but the pass writes its changes
-     * once at its end, so they are not left for the scheduler's requests to write and wait for.
+     * once at its end, so a crash undoes at most the pass in progress. A pass that did nothing (the lease is another
+     * node's) writes nothing.
      */
     void runNow() {
         try {
-            pass();
-            jdbc.awaitDurable();
+            if (pass()) {
+                jdbc.awaitDurable();
+            }
         } finally {
             lastPassEnded = System.nanoTime();
         }
     }
 
-    /** One full pass, its transactions committed but perhaps not yet durable. */
-    private void pass() {
+    /**
+     * One full pass, its transactions committed but perhaps not yet durable; false when another node holds the lease
+     * and nothing was done.
+     */
+    private boolean pass() {
         lock.lock();
         try {
             if (!lease.tryHold()) {
-                return;
+                return false;
             }
             transitioner.runPass();
             validator.runPass();
@@ -125,6 +130,7 @@ final class BackgroundPasses implements AutoCloseable {
             ran("transitioner");
             assimilator.runPass();
             ran("assimilator");
+            return true;
         } finally {
             lock.unlock();
         }

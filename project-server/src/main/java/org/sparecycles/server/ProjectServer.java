@@ -25,6 +25,7 @@ import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.projects.Projects;
 import org.sparecycles.server.scheduler.Scheduler;
+import org.sparecycles.server.scheduler.SchedulerJournal;
 import org.sparecycles.server.signing.ProjectKeys;
 import org.sparecycles.server.trust.HostTrust;
 import org.sparecycles.server.stats.Stats;
@@ -66,14 +67,16 @@ public final class ProjectServer implements AutoCloseable {
     private final Batches batches;
     private final Stats stats;
     private final BackgroundPasses background;
+    private final SchedulerJournal journal;
     private final Undertow undertow;
     private final Routes routes;
     private final int port;
     private final int tlsPort;
     private final ProjectSigner signer;
 
-    private ProjectServer(ServerConfig config, Database database, FileStore files) {
+    private ProjectServer(ServerConfig config, Database database, FileStore files, SchedulerJournal journal) {
         this.config = config;
+        this.journal = journal;
         this.database = database;
         this.files = files;
         Jdbc jdbc = database.jdbc();
@@ -91,7 +94,7 @@ public final class ProjectServer implements AutoCloseable {
                 config.backgroundNice());
         Hosts hosts = new Hosts(jdbc, clock);
         this.signer = ProjectKeys.loadOrCreate(config.signingKeyFile());
-        Scheduler scheduler = new Scheduler(jdbc, hosts, config, files, signer, trust, background::poke);
+        Scheduler scheduler = new Scheduler(jdbc, hosts, config, files, signer, trust, background::poke, journal);
 
         Routes routes = new Routes(accounts);
         this.routes = routes;
@@ -124,6 +127,7 @@ public final class ProjectServer implements AutoCloseable {
         this.tlsPort = config.tlsKeystore().isPresent() ? listenerPort("https") : -1;
         background.start(config.backgroundIntervalSeconds());
         writeStalls.start();
+        journal.start();
     }
 
     /**
@@ -135,16 +139,24 @@ public final class ProjectServer implements AutoCloseable {
     public static ProjectServer start(ServerConfig config) {
         Database database = Database.open(config.dataDir(), config.dbUrl().orElse(null), config.dbUser(),
                 config.dbPassword());
+        // on H2, whose commits are written by the group commit, the scheduler's replies are made durable by its
+        // journal; on PostgreSQL every commit is durable when it returns
+        SchedulerJournal journal = SchedulerJournal.none();
         try {
+            if (!database.groupCommit().durableOnCommit()) {
+                journal = SchedulerJournal.open(config.dataDir().resolve("journal"), database.groupCommit()::awaitDurable);
+            }
             ProjectServer server = new ProjectServer(config, database,
-                    new FileStore(config.dataDir(), config.dbUrl().isPresent())); // fsync as the database does
+                    new FileStore(config.dataDir(), config.dbUrl().isPresent()), journal); // fsync as the database does
             LOG.info("SpareCycles project server listening on {}{} (data in {})", server.baseUri(),
                     server.httpsUri().map(u -> " and " + u).orElse(""), config.dataDir());
             return server;
         } catch (IOException e) {
+            journal.close();
             database.close();
             throw new UncheckedIOException("cannot prepare " + config.dataDir(), e);
         } catch (RuntimeException e) {
+            journal.close();
             database.close();
             throw e;
         }
@@ -202,6 +214,11 @@ public final class ProjectServer implements AutoCloseable {
         return database.groupCommit().counts();
     }
 
+    /** The scheduler's journal's counts: entries appended, bytes written, checkpoints made. */
+    public SchedulerJournal.Counts journalCounts() {
+        return journal.counts();
+    }
+
     /** Returns once everything committed so far is written to the database (for tests). */
     void awaitDurable() {
         database.groupCommit().awaitDurable();
@@ -251,6 +268,7 @@ public final class ProjectServer implements AutoCloseable {
                 background.close();
             } finally {
                 writeStalls.close();
+                journal.close(); // its last checkpoint writes the store, while the database is open
                 database.close();
                 LOG.info("SpareCycles project server on port {} stopped", port);
             }

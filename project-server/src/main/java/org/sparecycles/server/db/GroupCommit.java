@@ -35,6 +35,11 @@ public abstract class GroupCommit implements AutoCloseable {
             }
 
             @Override
+            public boolean durableOnCommit() {
+                return true;
+            }
+
+            @Override
             public Counts counts() {
                 return new Counts(0, 0, 0);
             }
@@ -67,6 +72,11 @@ public abstract class GroupCommit implements AutoCloseable {
     public abstract void awaitDurable();
 
     public abstract Counts counts();
+
+    /** Whether a commit is durable when it returns, so that {@link #awaitDurable()} does nothing. */
+    public boolean durableOnCommit() {
+        return false;
+    }
 
     /**
      * How long the database write in progress has taken so far; zero when none is in progress. A write that does

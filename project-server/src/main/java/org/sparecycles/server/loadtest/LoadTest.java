@@ -23,6 +23,7 @@ import org.HdrHistogram.Histogram;
 import org.sparecycles.server.cli.CommandSupport;
 import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.db.GroupCommit;
+import org.sparecycles.server.scheduler.SchedulerJournal;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.config.ServerConfig;
 import org.sparecycles.server.trust.TrustPolicy;
@@ -53,7 +54,8 @@ final class LoadTest {
                   long worklessRequests, long errors, List<String> errorSamples, Histogram schedulerLatency,
                   long workUnitsDone, long validResults, long invalidResults, long inconclusiveResults,
                   long errorResults, long noReplyResults, double processCpuSeconds, double loadCpuSeconds,
-                  long databaseWrites, long durableWaits, long databaseWriteNanos, long bytesWritten) {
+                  long databaseWrites, long durableWaits, long databaseWriteNanos, long bytesWritten,
+                  long journalEntries, long journalBytes) {
         double resultsPerSecond() {
             return completed / seconds;
         }
@@ -211,6 +213,7 @@ final class LoadTest {
         double startCpu = CommandSupport.processCpuSeconds();
         double startLoadCpu = threadsCpuSeconds(loadThreads);
         GroupCommit.Counts startCommits = server.groupCommits();
+        SchedulerJournal.Counts startJournal = server.journalCounts();
         long startBytes = bytesWritten();
         long start = System.nanoTime();
         long end = start + (long) (settings.durationSeconds() * 1e9);
@@ -222,6 +225,7 @@ final class LoadTest {
         double cpu = CommandSupport.processCpuSeconds() - startCpu;
         double loadCpu = startLoadCpu < 0 ? -1 : threadsCpuSeconds(loadThreads) - startLoadCpu;
         GroupCommit.Counts commits = server.groupCommits();
+        SchedulerJournal.Counts journal = server.journalCounts();
         long bytes = bytesWritten() - startBytes;
         stop.set(true);
         pool.shutdown();
@@ -242,7 +246,8 @@ final class LoadTest {
                     states.workUnitsDone(), states.valid(), states.invalid(), states.inconclusive(),
                     states.clientErrors(), states.noReply(), cpu, loadCpu,
                     commits.writes() - startCommits.writes(), commits.waits() - startCommits.waits(),
-                    commits.writeNanos() - startCommits.writeNanos(), bytes);
+                    commits.writeNanos() - startCommits.writeNanos(), bytes,
+                    journal.entries() - startJournal.entries(), journal.bytes() - startJournal.bytes());
         }
     }
 

@@ -166,6 +166,10 @@ public final class LoadTestCommand implements Callable<Integer> {
                         r.databaseWrites() / r.seconds(), (double) r.durableWaits() / r.databaseWrites(),
                         r.databaseWriteNanos() / 1e6 / r.databaseWrites(), r.databaseWriteNanos() / 1e7 / r.seconds());
             }
+            if (r.journalEntries() > 0) {
+                out.printf(Locale.ROOT, "scheduler journal: %.0f entries/s, %.0f bytes per entry%n",
+                        r.journalEntries() / r.seconds(), (double) r.journalBytes() / r.journalEntries());
+            }
             out.printf(Locale.ROOT, "scheduler latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     r.schedulerLatency().getValueAtPercentile(50) / 1000.0,
                     r.schedulerLatency().getValueAtPercentile(90) / 1000.0, r.p99Millis(),

@@ -182,6 +182,17 @@ final class DispatchQueue {
             // result took seconds a refill with a million of them (docs/benchmarks.md, "A large backlog")
             List<Candidate> loaded = jdbc.query(refillSql(room), rs -> new Candidate(rs.getLong(1), rs.getString(2),
                     rs.getLong(3), rs.getDouble(4), rs.getLong(5)), from);
+            boolean fresh;
+            synchronized (this) {
+                fresh = loaded.stream().anyMatch(c -> !entries.containsKey(c.resultId())
+                        && !inFlight.containsKey(c.resultId()));
+            }
+            if (fresh) {
+                // a claim is made durable by the scheduler's journal alone, and applying it again after a crash needs
+                // the result's row as it was: written before it can be claimed (a transitioner pass that made new
+                // replicas writes them only at its end). Results queued already were written when they came in
+                jdbc.awaitDurable();
+            }
             synchronized (this) {
                 for (Candidate c : loaded) {
                     if (!inFlight.containsKey(c.resultId())) {

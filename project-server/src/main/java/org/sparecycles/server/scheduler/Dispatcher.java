@@ -226,6 +226,27 @@ final class Dispatcher {
                 (Double) wu[3]));
     }
 
+    /**
+     * Applies again a claim the {@link SchedulerJournal} holds from before a crash: the result's guarded update to
+     * IN_PROGRESS for the host, with the time and deadline the reply gave, and what follows from it as in
+     * {@link #claim}, adaptive replication decided with the host's standing now. The checks a claim makes first are
+     * not made again: the host holds the result, so the database must say so. Returns whether the result changed (not
+     * when the store held the claim already).
+     */
+    boolean claimAgain(Connection c, long hostId, long accountId, SchedulerJournal.Claim claim, Instant at)
+            throws SQLException {
+        Optional<long[]> wu = Jdbc.queryOne(c, "SELECT min_quorum, batch_id FROM work_units WHERE id = ? FOR UPDATE",
+                rs -> new long[] {rs.getInt(1), rs.getLong(2)}, claim.workUnit());
+        if (wu.isEmpty() || !ResultTransitions.sent(c, claim.result(), hostId, accountId, at, claim.deadline())) {
+            return false;
+        }
+        WorkUnitTransitions.sent(c, claim.workUnit());
+        BatchSettings batch = batch(c, wu.get()[1]);
+        AdaptiveReplication.afterSending(c, trust, trust.peek(c, hostId, batch.app()), claim.workUnit(),
+                claim.result(), (int) wu.get()[0], batch.minQuorum(), batch.targetResults());
+        return true;
+    }
+
     /** The assignment of a result sent to a host, unsigned. */
     private Assignment assignment(Connection c, long result, String name, long workUnit, BatchSettings batch,
                                   Instant deadline, double estimatedSeconds) throws SQLException {

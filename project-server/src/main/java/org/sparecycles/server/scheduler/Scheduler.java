@@ -61,14 +61,17 @@ public final class Scheduler {
      * them ({@link Dispatcher#lost}); a few bytes per host that asked for work.
      */
     private final Set<Long> compared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final SchedulerJournal journal;
 
     /**
      * @param files     holds the uploaded outputs that SUCCESS reports name
      * @param signer    signs every assignment with the project key
      * @param onReports called after a request reported results, to run the background passes soon
+     * @param journal   where each reply's promises are written before it goes out; what it holds from before a
+     *                  crash is applied again here, before the scheduler serves
      */
     public Scheduler(Jdbc jdbc, Hosts hosts, ServerConfig config, FileStore files, ProjectSigner signer,
-                     HostTrust trust, Runnable onReports) {
+                     HostTrust trust, Runnable onReports, SchedulerJournal journal) {
         this.files = files;
         this.turns = new java.util.concurrent.Semaphore(config.schedulerConcurrency(), true);
         this.trust = trust;
@@ -79,6 +82,12 @@ public final class Scheduler {
         this.signer = signer;
         this.dispatcher = new Dispatcher(jdbc, config, trust);
         this.onReports = onReports;
+        this.journal = journal;
+        replayJournal();
+    }
+
+    /** What a request changed and promised: its reply, unsigned, and the journal's entry for it. */
+    private record Handled(SchedulerReply reply, SchedulerJournal.Entry entry) {
     }
 
     /**
@@ -89,17 +98,21 @@ public final class Scheduler {
      * @throws InvalidRequestException when any report is wrong (nothing is applied)
      */
     public SchedulerReply handle(Caller caller, SchedulerRequest request) {
-        SchedulerReply unsigned;
+        Handled handled;
         turns.acquireUninterruptibly();
         try {
-            unsigned = handleInTurn(caller, request);
+            handled = handleInTurn(caller, request);
         } finally {
             turns.release();
         }
-        // the reports' and the claims' transactions are made durable together, once, before the reply goes out;
-        // waiting for that write takes no CPU, so another request has the turn meanwhile. Waited for at once: a
-        // request that joins later than its commit may miss the write that holds it and wait for the next one
-        jdbc.awaitDurable();
+        SchedulerReply unsigned = handled.reply();
+        if (journal.enabled()) {
+            // what the reply promises is in the journal before it goes out: the reports' and claims' transactions
+            // are committed, and a crash before H2 writes them is undone by applying the entry again at the start
+            journal.append(handled.entry());
+        } else {
+            jdbc.awaitDurable(); // on PostgreSQL the commits were durable already
+        }
         // signed out of turn (an Ed25519 signature is about a tenth of a request's CPU): one signature for all when
         // the client checks them together, else one each
         return signed(unsigned, request.signedTogether());
@@ -117,7 +130,7 @@ public final class Scheduler {
                 r.serverTime());
     }
 
-    private SchedulerReply handleInTurn(Caller caller, SchedulerRequest request) {
+    private Handled handleInTurn(Caller caller, SchedulerRequest request) {
         Hosts.Host host = hosts.find(request.hostId())
                 .orElseThrow(() -> new NotFoundException("not_found", "no host " + request.hostId()));
         if (host.accountId() != caller.accountId()) {
@@ -133,9 +146,11 @@ public final class Scheduler {
             jdbc.updateNotYetDurable("UPDATE hosts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL"
                     + " OR last_contact_at < ?)", now, host.id(), stale);
         }
+        List<SchedulerJournal.Report> applied = new ArrayList<>();
         List<Long> acknowledged = reportsRetryingDeadlocks(() -> jdbc.inTransactionNotYetDurable(c -> {
             cancelled.clear();
-            List<Long> acks = applyReports(c, host, request.reports(), now);
+            applied.clear();
+            List<Long> acks = applyReports(c, host, request.reports(), now, applied);
             cancelled.addAll(cancellations(c, host, request));
             return acks;
         }));
@@ -172,7 +187,44 @@ public final class Scheduler {
             messages.add("sent again " + resent + " task(s) this host did not hold: a reply of the server was lost");
             LOG.info("host {} did not hold {} result(s) sent to it: sent again", host.id(), resent);
         }
-        return new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant());
+        // the results sent again were durable before; applying their claim again would change nothing
+        List<SchedulerJournal.Claim> claims = new ArrayList<>();
+        for (Assignment a : assignments.subList(resent, assignments.size())) {
+            claims.add(new SchedulerJournal.Claim(a.resultId(), a.workUnitId(), a.deadline()));
+        }
+        return new Handled(new SchedulerReply(assignments, acknowledged, cancelled, messages, delay, clock.instant()),
+                new SchedulerJournal.Entry(host.id(), host.accountId(), now, applied, cancelled, claims));
+    }
+
+    /**
+     * Applies again what the journal holds from before a crash, oldest first, each entry in one transaction, and
+     * writes the store once; then the journal starts over. An entry whose changes the store holds already changes
+     * nothing: every step is a guarded transition, and what follows from one (a work unit's state, a standing) only
+     * when it changed something, as when the request was first handled.
+     */
+    private void replayJournal() {
+        List<SchedulerJournal.Entry> pending = journal.pending();
+        int changed = 0;
+        for (SchedulerJournal.Entry e : pending) {
+            boolean any = reportsRetryingDeadlocks(() -> jdbc.inTransactionNotYetDurable(c -> {
+                boolean did = applyChecked(c, e.host(), e.reports(), e.at());
+                for (long id : e.cancelled()) {
+                    did |= ResultTransitions.cancelled(c, id);
+                }
+                List<SchedulerJournal.Claim> claims = new ArrayList<>(e.claims());
+                claims.sort(Comparator.comparingLong(SchedulerJournal.Claim::workUnit)); // the claims' lock order
+                for (SchedulerJournal.Claim claim : claims) {
+                    did |= dispatcher.claimAgain(c, e.host(), e.account(), claim, e.at());
+                }
+                return did;
+            }));
+            changed += any ? 1 : 0;
+        }
+        journal.replayed();
+        if (!pending.isEmpty()) {
+            LOG.info("scheduler journal: {} repl(ies) from before the stop applied again, {} of them not yet in the"
+                    + " database", pending.size(), changed);
+        }
     }
 
     /** Attempts at the reports' transaction when the database picks it as a deadlock's victim. */
@@ -201,8 +253,8 @@ public final class Scheduler {
     private record Reported(long id, long workUnitId, Long hostId, String serverState) {
     }
 
-    private List<Long> applyReports(Connection c, Hosts.Host host, List<ResultReport> reports, Instant now)
-            throws SQLException {
+    private List<Long> applyReports(Connection c, Hosts.Host host, List<ResultReport> reports, Instant now,
+                                    List<SchedulerJournal.Report> applied) throws SQLException {
         List<String> problems = new ArrayList<>();
         List<Reported> found = new ArrayList<>();
         for (ResultReport report : reports) {
@@ -240,37 +292,51 @@ public final class Scheduler {
         InvalidRequestException.throwIfAny("invalid_report", "the reports were not accepted", problems);
         List<Long> acks = new ArrayList<>();
         reports.forEach(report -> acks.add(report.resultId()));
-        // applied in work unit order, the order the background passes lock work units in, and the host's standings
-        // after all work units, as a validation group (its work units, then the standings of their hosts): a standing
-        // changed between two work units was held while the next was waited for, and with a validation group holding
-        // that work unit and waiting for the standing, the two deadlocked
-        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.comparingLong(i -> found.get(i).workUnitId()));
-        List<String> erred = new ArrayList<>(); // the app of each result reported as a client error
-        for (int i : order) {
             ResultReport report = reports.get(i);
-            Reported r = found.get(i);
-            boolean changed = ResultReport.SUCCESS.equals(report.outcome())
-                    ? ResultTransitions.succeeded(c, r.id(), report.outputSha256(), report.outputSize(),
-                            report.cpuSeconds(), report.elapsedSeconds(),
-                            CreditRules.claimed(report.cpuSeconds(), host.benchmarkGflops()), now)
-                    : ResultTransitions.clientError(c, r.id(), report.errorMessage(), report.cpuSeconds(),
-                            report.elapsedSeconds(), now);
-            if (changed && ResultReport.SUCCESS.equals(report.outcome())) {
-                WorkUnitTransitions.successReported(c, r.workUnitId());
+            applied.add(new SchedulerJournal.Report(report.resultId(), found.get(i).workUnitId(), report.outcome(),
+                    report.outputSha256(), report.outputSize(), report.cpuSeconds(), report.elapsedSeconds(),
+                    ResultReport.SUCCESS.equals(report.outcome())
+                            ? CreditRules.claimed(report.cpuSeconds(), host.benchmarkGflops()) : 0,
+                    report.errorMessage()));
+        }
+        applyChecked(c, host.id(), applied, now);
+        return acks;
+    }
+
+    /**
+     * Applies checked reports of the host: in work unit order, the order the background passes lock work units in,
+     * and the host's standings after all work units, as a validation group (its work units, then the standings of
+     * their hosts): a standing changed between two work units was held while the next was waited for, and with a
+     * validation group holding that work unit and waiting for the standing, the two deadlocked. Returns whether any
+     * report changed its result (a report applied before changes nothing).
+     */
+    private boolean applyChecked(Connection c, long hostId, List<SchedulerJournal.Report> reports, Instant now)
+            throws SQLException {
+        List<SchedulerJournal.Report> order = new ArrayList<>(reports);
+        order.sort(Comparator.comparingLong(SchedulerJournal.Report::workUnit));
+        boolean any = false;
+        List<String> erred = new ArrayList<>(); // the app of each result reported as a client error
+        for (SchedulerJournal.Report r : order) {
+            boolean success = ResultReport.SUCCESS.equals(r.outcome());
+            boolean changed = success
+                    ? ResultTransitions.succeeded(c, r.result(), r.outputSha256(), r.outputSize(), r.cpuSeconds(),
+                            r.elapsedSeconds(), r.claimedCredit(), now)
+                    : ResultTransitions.clientError(c, r.result(), r.errorMessage(), r.cpuSeconds(),
+                            r.elapsedSeconds(), now);
+            any |= changed;
+            if (changed && success) {
+                WorkUnitTransitions.successReported(c, r.workUnit());
             } else if (changed) {
-                WorkUnitTransitions.flag(c, r.workUnitId()); // a replica may be needed, or the work unit fails
-                erred.add(appOf(c, r.workUnitId()));
+                WorkUnitTransitions.flag(c, r.workUnit()); // a replica may be needed, or the work unit fails
+                erred.add(appOf(c, r.workUnit()));
             }
         }
         erred.sort(Comparator.naturalOrder()); // one app's standing after another's, in every transaction
         for (String app : erred) {
-            trust.error(c, host.id(), app);
+            trust.error(c, hostId, app);
         }
-        return acks;
+        return any;
     }
 
     /** Results the host holds that it should drop: over already, or of a work unit that failed. */
