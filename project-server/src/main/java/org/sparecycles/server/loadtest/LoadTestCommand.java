@@ -39,17 +39,18 @@ public final class LoadTestCommand implements Callable<Integer> {
     Path dataDir;
 
     /**
-     * Work units a second the default supply is made for: above what the 2-core machine of docs/benchmarks.md
-     * reaches (about 380), so that the run does not outlast its work. The load generator's feed thread adds batches
-     * while the run goes, but with a twentieth of the CPU it makes fewer than the server takes (in a run of 3 minutes
-     * on 20,000 work units, two thirds of the scheduler requests got no work at the end).
+     * Work units a second the default supply is made for: half as much again as the fixed 1,000 requests a second
+     * of one result each that the latency goal is measured at (500 work units a second), so that such a run does not
+     * outlast its work (at exactly 500, runs ran dry near the end of the window). At full load (1,100 to 1,600 work
+     * units a second on the 2-core machine of docs/benchmarks.md) the load generator's feed thread adds batches as
+     * the hosts take them (WorkSupply#feed).
      */
-    private static final int SUPPLIED_WORK_UNITS_PER_SECOND = 500;
+    private static final int SUPPLIED_WORK_UNITS_PER_SECOND = 750;
     /** {@code --work-units} not given: as many as {@link #SUPPLIED_WORK_UNITS_PER_SECOND} make for the run. */
     private static final int SIZED_FOR_THE_RUN = -1;
 
     @Option(names = "--work-units", defaultValue = "" + SIZED_FOR_THE_RUN, description = "work units submitted before the run; more"
-            + " are added while it runs (default: 500 for each second of warm-up, at most 180, and measuring; at"
+            + " are added while it runs (default: 750 for each second of warm-up, at most 180, and measuring; at"
             + " least 20000)")
     int workUnits;
 

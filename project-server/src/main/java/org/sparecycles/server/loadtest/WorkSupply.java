@@ -52,23 +52,36 @@ final class WorkSupply {
     }
 
     /**
-     * Keeps unsent work available until {@code stop}: submits another batch when fewer than two batches' results
-     * are unsent, looking once a second. The count over the unsent results' index reads every unsent result (a
-     * hundred thousand in a long run: a twentieth of the process's CPU when it ran every second), so it runs when
-     * the results submitted less those dispatched come near the limit, and otherwise every 10 s: that estimate
-     * leaves out replicas the server added or cancelled (adaptive replication cancels many).
+     * Keeps unsent work available until {@code stop}: submits another batch when fewer results are unsent than the
+     * hosts took in the last {@link #AHEAD_SECONDS} (at least two batches' worth), looking once a second. A fixed
+     * two batches ran dry at full load: at 3,000 results a second they last under 3 s, less than it takes this
+     * thread to submit the next batch while the server has both cores busy. The count over the unsent results' index
+     * reads every unsent result (a hundred thousand in a long run: a twentieth of the process's CPU when it ran every
+     * second), so it runs when the results submitted less those dispatched come near the limit, and otherwise every
+     * 10 s: that estimate leaves out replicas the server added or cancelled (adaptive replication cancels many).
      *
      * @param dispatched results dispatched so far, as the load generator counted them
      */
     void feed(RunCounts counts, LongSupplier dispatched, AtomicBoolean stop) throws SQLException,
             InterruptedException {
-        long limit = 4L * batchSize;
+        long floor = 4L * batchSize;
         long lastCount = System.nanoTime();
+        long lastLook = lastCount;
+        long lastDispatched = dispatched.getAsLong();
+        double perSecond = 0;
         while (!stop.get()) {
-            long estimate = 2 * submitted.get() - dispatched.getAsLong();
-            boolean count = estimate < 2 * limit || System.nanoTime() - lastCount >= 10_000_000_000L;
+            long now = System.nanoTime();
+            long taken = dispatched.getAsLong();
+            if (now - lastLook >= 1_000_000_000L) {
+                perSecond = (taken - lastDispatched) * 1e9 / (now - lastLook);
+                lastLook = now;
+                lastDispatched = taken;
+            }
+            long limit = Math.max(floor, (long) (perSecond * AHEAD_SECONDS));
+            long estimate = 2 * submitted.get() - taken;
+            boolean count = estimate < 2 * limit || now - lastCount >= 10_000_000_000L;
             if (count) {
-                lastCount = System.nanoTime();
+                lastCount = now;
             }
             if (count && counts.unsent() < limit) {
                 submit(batchSize);
@@ -79,6 +92,9 @@ final class WorkSupply {
             }
         }
     }
+
+    /** Seconds of the hosts' recent pace the feed keeps unsent. */
+    static final int AHEAD_SECONDS = 10;
 
     /** An 8x8 gray PNG whose pixels spell the number, so every input is a different file. */
     static byte[] tinyPng(long id) {
