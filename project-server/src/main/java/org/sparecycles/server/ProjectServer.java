@@ -144,7 +144,8 @@ public final class ProjectServer implements AutoCloseable {
         SchedulerJournal journal = SchedulerJournal.none();
         try {
             if (!database.groupCommit().durableOnCommit()) {
-                journal = SchedulerJournal.open(config.dataDir().resolve("journal"), database.groupCommit()::awaitDurable);
+                journal = SchedulerJournal.open(config.dataDir().resolve("journal"),
+                        database.groupCommit()::awaitDurable);
             }
             ProjectServer server = new ProjectServer(config, database,
                     new FileStore(config.dataDir(), config.dbUrl().isPresent()), journal); // fsync as the database does
