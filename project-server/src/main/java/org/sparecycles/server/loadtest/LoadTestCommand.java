@@ -43,7 +43,8 @@ public final class LoadTestCommand implements Callable<Integer> {
      * of one result each that the latency goal is measured at (500 work units a second), so that such a run does not
      * outlast its work (at exactly 500, runs ran dry near the end of the window). At full load (1,100 to 1,600 work
      * units a second on the 2-core machine of docs/benchmarks.md) the load generator's feed thread adds batches as
-     * the hosts take them (WorkSupply#feed).
+     * the hosts take them (WorkSupply#feed), as far as its one thread can with both cores busy: beyond what the
+     * server carries it falls behind, and such runs want a {@code --work-units} of their own.
      */
     private static final int SUPPLIED_WORK_UNITS_PER_SECOND = 750;
     /** {@code --work-units} not given: as many as {@link #SUPPLIED_WORK_UNITS_PER_SECOND} make for the run. */

@@ -28,8 +28,8 @@ import org.sparecycles.workunits.json.Json;
  * What the scheduler's replies promised, written before each reply goes out: the reports it acknowledged, the results
  * it cancelled and the results it sent, with what it takes to apply them again. On embedded H2 a commit is in memory
  * until H2 writes the store; instead of a write of the store for every reply (a {@code CHECKPOINT} per few requests,
- * whose changed pages were most of what the server wrote and a quarter of its CPU per result), the scheduler appends
- * one line here, and the store is written every {@link #CHECKPOINT_INTERVAL}. After a crash, {@link Scheduler}
+ * whose changed pages were two thirds of what the server wrote and a fifth to a third of its CPU per result), the
+ * scheduler appends one line here, and the store is written every {@link #CHECKPOINT_INTERVAL}. After a crash, {@link Scheduler}
  * applies every entry again when it starts, before it serves: each change is a guarded transition, so an entry the
  * store already holds changes nothing (docs/server.md, "The scheduler's journal").
  *
