@@ -130,7 +130,7 @@ class SchedulerCrashTest {
                     .build());
             System.out.println(server.port());
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join(); // serves until the test kills this process
         }
     }
 }

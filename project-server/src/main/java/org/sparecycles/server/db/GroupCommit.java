@@ -80,7 +80,7 @@ public abstract class GroupCommit implements AutoCloseable {
 
     /**
      * How long the database write in progress has taken so far; zero when none is in progress. A write that does
-     * not end holds up every request that changes something ({@link WriteStallWatch}).
+     * not end holds up every caller of {@link #awaitDurable()} ({@link WriteStallWatch}).
      */
     public abstract java.time.Duration writeInProgressFor();
 

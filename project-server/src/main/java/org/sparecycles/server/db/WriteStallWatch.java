@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the database's group commit for a write that does not end (a disk or network file system that stops
- * answering, a fault of the database engine). Such a write holds up every request that changes something while the
- * database still answers reads, so {@code GET /health} used to answer {@code ok} while the server did no work. Once
+ * answering, a fault of the database engine). Such a write holds up the requests that wait for their changes to be
+ * written (uploads, batches, registrations; on H2 scheduler replies go on into the scheduler's journal, which then
+ * grows) while the database still answers reads, so {@code GET /health} used to answer {@code ok} meanwhile. Once
  * a write has taken longer than the limit, {@link #stalledFor()} says so (the health check answers 503) and the log
  * has an error, once per stall; when writes end again the log says that too. Checked every few seconds on a daemon
  * thread of its own, which no stuck write can hold up. Thread-safe.
@@ -53,9 +54,9 @@ public final class WriteStallWatch implements AutoCloseable {
         Duration running = groupCommit.writeInProgressFor();
         boolean stalled = running.compareTo(limit) > 0;
         if (stalled && !reported) {
-            LOG.error("a database write has not ended after {} s: every request that changes something waits for it,"
+            LOG.error("a database write has not ended after {} s: uploads, batches and registrations wait for it,"
                     + " and /api/v1/health answers 503. A restart ends it; what was acknowledged before is in the database"
-                    + " file (docs/admin-guide.md, \"Durability\")", running.toSeconds());
+                    + " file or the scheduler's journal (docs/admin-guide.md, \"Durability\")", running.toSeconds());
         } else if (!stalled && reported) {
             LOG.info("database writes end again");
         }

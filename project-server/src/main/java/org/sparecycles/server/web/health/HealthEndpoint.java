@@ -11,7 +11,7 @@ import org.sparecycles.workunits.protocol.HealthStatus;
 
 /**
  * {@code GET /health}: {@code ok} when the database answers and its writes end, otherwise 503 {@code unavailable}.
- * A database can answer reads while a write never ends, and then every request that changes something waits
+ * A database can answer reads while a write never ends, and then the requests that wait for their writes wait too
  * ({@link WriteStallWatch}).
  */
 public final class HealthEndpoint {
