@@ -9,6 +9,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.mvstore.tx.LeftoverCommits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's database: an H2 file database under {@code <data dir>/db/} by default, or an external
@@ -20,6 +23,7 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     /** H2's error code for a database file locked by another process (ErrorCode.DATABASE_ALREADY_OPEN_1). */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
     private final GroupCommit groupCommit;
@@ -36,6 +40,9 @@ public final class Database implements AutoCloseable {
     public static Database open(Path dataDir, String url, String user, String password) {
         if (url == null) {
             return open(dataDir);
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            finishLeftoverCommits(url, user, password);
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -100,6 +107,7 @@ public final class Database implements AutoCloseable {
                 + PAGE_CACHE_KILOBYTES;
         try (Connection probe = DriverManager.getConnection(url, "sa", "")) {
             probe.isValid(1); // fails fast when another process holds the file, before a pool starts retrying
+            finishLeftoverCommits(probe, dir.toString());
         } catch (SQLException e) {
             if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
                 throw new DatabaseInUseException(dir, e);
@@ -121,6 +129,38 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return migrated(ds, groupCommit);
+    }
+
+    /** An H2 database given by URL: see {@link #finishLeftoverCommits(Connection, String)}. */
+    private static void finishLeftoverCommits(String url, String user, String password) {
+        java.util.Properties credentials = new java.util.Properties();
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        try (Connection probe = DriverManager.getConnection(url, credentials)) {
+            finishLeftoverCommits(probe, withoutPassword(url));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the database at " + withoutPassword(url) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies the transactions H2 left committed but not applied after a crash ({@link LeftoverCommits}), on the first
+     * connection, before anything else runs; closing that connection writes the store without them. Only where the
+     * database runs in this process (an H2 server applies nothing of the kind for its clients).
+     */
+    private static void finishLeftoverCommits(Connection probe, String where) throws SQLException {
+        if (probe.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal session) {
+            int finished = LeftoverCommits.finish(session.getDatabase().getStore().getTransactionStore());
+            if (finished > 0) {
+                LOG.warn("the database in {} was not closed cleanly and H2 left {} committed transaction(s) unapplied,"
+                        + " with their rows locked; applied them", where, finished);
+            }
+        }
     }
 
     /**
