@@ -151,10 +151,12 @@ public final class Database implements AutoCloseable {
     /**
      * Applies the transactions H2 left committed but not applied after a crash ({@link LeftoverCommits}), on the first
      * connection, before anything else runs; closing that connection writes the store without them. Only where the
-     * database runs in this process (an H2 server applies nothing of the kind for its clients).
+     * database runs in this process and this connection is its only session, so that no commit of another session
+     * can be under way (through an H2 server, or on a database this process has open already, nothing is done).
      */
     private static void finishLeftoverCommits(Connection probe, String where) throws SQLException {
-        if (probe.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal session) {
+        if (probe.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal session
+                && session.getDatabase().getSessions(false).length == 1) {
             int finished = LeftoverCommits.finish(session.getDatabase().getStore().getTransactionStore());
             if (finished > 0) {
                 LOG.warn("the database in {} was not closed cleanly and H2 left {} committed transaction(s) unapplied,"
