@@ -29,9 +29,9 @@ import org.sparecycles.workunits.json.Json;
  * it cancelled and the results it sent, with what it takes to apply them again. On embedded H2 a commit is in memory
  * until H2 writes the store; instead of a write of the store for every reply (a {@code CHECKPOINT} per few requests,
  * whose changed pages were two thirds of what the server wrote and a fifth to a third of its CPU per result), the
- * scheduler appends one line here, and the store is written every {@link #CHECKPOINT_INTERVAL}. After a crash, {@link Scheduler}
- * applies every entry again when it starts, before it serves: each change is a guarded transition, so an entry the
- * store already holds changes nothing (docs/server.md, "The scheduler's journal").
+ * scheduler appends one line here, and the store is written every {@link #CHECKPOINT_INTERVAL}. After a crash,
+ * {@link Scheduler} applies every entry again when it starts, before it serves: each change is a guarded transition,
+ * so an entry the store already holds changes nothing (docs/server.md, "The scheduler's journal").
  *
  * <p>The journal is a directory of segments {@code journal-<n>.log}, one entry a line: the CRC-32C of the JSON (8 hex
  * digits), a space, the JSON. A checkpoint starts a new segment, writes the store, then deletes the older segments:
