@@ -22,19 +22,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with java.net.http's HttpClient and with HttpURLConnection, in turns, from the JDK's HttpServer (keep-alive) in
  * the same process; the server's threads' CPU is left out. docs/benchmarks.md, "Whole-system efficiency".
  *
- * <pre>java desktop-client/bench/DownloadCpu.java [downloads per round, default 1000] [bytes, default 620000]</pre>
+ * <p>With {@code parts} as the third argument it takes the client's loop apart instead, over HttpURLConnection
+ * only and for more rounds (the later ones have the JIT compilers behind them): the body read and dropped, read and
+ * hashed, read and written to the file, and read, written and hashed as the client does.
+ *
+ * <pre>java desktop-client/bench/DownloadCpu.java [downloads per round, default 1000] [bytes, default 620000]
+ *     [clients (the default) | parts] [rounds, default 3 for clients, 8 for parts]</pre>
  */
 public class DownloadCpu {
     public static void main(String[] args) throws Exception {
         int downloads = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 620_000;
+        boolean parts = args.length > 2 && args[2].equals("parts");
+        if (args.length > 2 && !parts && !args[2].equals("clients")) {
+            throw new IllegalArgumentException("third argument: 'clients' or 'parts', not '" + args[2] + "'");
+        }
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : parts ? 8 : 3;
+        String[] ways = parts ? new String[] {"read", "read+hash", "read+write", "read+write+hash"}
+                : new String[] {"java.net.http", "HttpURLConnection"};
         HttpServer server = serve(size);
         URI file = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/file");
         Path target = Files.createTempFile("download-cpu", ".bin");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
-            for (int round = 0; round < 3; round++) {
-                for (String way : new String[] {"java.net.http", "HttpURLConnection"}) {
+            for (int round = 0; round < rounds; round++) {
+                for (String way : ways) {
                     long cpu0 = clientCpu();
                     long bytes = 0;
                     for (int i = 0; i < downloads; i++) {
@@ -42,7 +54,8 @@ public class DownloadCpu {
                                 ? client.send(HttpRequest.newBuilder(file).build(),
                                         HttpResponse.BodyHandlers.ofInputStream()).body()
                                 : file.toURL().openConnection().getInputStream();
-                        bytes += save(body, target);
+                        bytes += save(body, target, !way.startsWith("read") || way.contains("write"),
+                                !way.startsWith("read") || way.endsWith("hash"));
                     }
                     System.out.printf("round %d %-18s %6.2f ns of CPU per byte (%d downloads of %d bytes)%n", round,
                             way, (clientCpu() - cpu0) / (double) bytes, downloads, size);
@@ -55,14 +68,17 @@ public class DownloadCpu {
         System.exit(0);
     }
 
-    private static long save(InputStream body, Path target) throws Exception {
+    private static long save(InputStream body, Path target, boolean write, boolean hash) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
-        try (InputStream in = body; OutputStream out = Files.newOutputStream(target)) {
+        try (InputStream in = body;
+             OutputStream out = write ? Files.newOutputStream(target) : OutputStream.nullOutputStream()) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
+                if (hash) {
+                    digest.update(buffer, 0, n);
+                }
                 total += n;
             }
         }
