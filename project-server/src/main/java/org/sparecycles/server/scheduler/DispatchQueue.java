@@ -1,5 +1,6 @@
 package org.sparecycles.server.scheduler;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,10 +35,11 @@ final class DispatchQueue {
     private final Jdbc jdbc;
     private final Map<Long, Candidate> entries = new LinkedHashMap<>();
     /**
-     * How many of {@link #entries} each work unit has, in id order: every scheduler request asks for the smallest,
-     * which a walk over the entries found in time proportional to the queue.
+     * The result ids in {@link #entries} of each work unit, in work unit id order: every scheduler request asks for
+     * the smallest, and a request that sent a work unit's only needed replica drops the others, both without a walk
+     * over the entries (proportional to the queue).
      */
-    private final TreeMap<Long, Integer> queuedWorkUnits = new TreeMap<>();
+    private final TreeMap<Long, List<Long>> queuedWorkUnits = new TreeMap<>();
     private final Map<Long, Candidate> inFlight = new HashMap<>();
     private long cursor;
     /** A refill's query is running (outside the lock, so requests go on taking from what is queued meanwhile). */
@@ -86,13 +88,16 @@ final class DispatchQueue {
     /** Queues a candidate unless it is queued already. Called holding the lock. */
     private void enqueue(Candidate c) {
         if (entries.putIfAbsent(c.resultId(), c) == null) {
-            queuedWorkUnits.merge(c.workUnitId(), 1, Integer::sum);
+            queuedWorkUnits.computeIfAbsent(c.workUnitId(), wu -> new ArrayList<>(2)).add(c.resultId());
         }
     }
 
-    /** Counts a candidate out of {@link #entries}, which no longer holds it. Called holding the lock. */
+    /** Drops a candidate from the work unit index: {@link #entries} no longer holds it. Called holding the lock. */
     private void dequeued(Candidate c) {
-        queuedWorkUnits.computeIfPresent(c.workUnitId(), (wu, n) -> n == 1 ? null : n - 1);
+        queuedWorkUnits.computeIfPresent(c.workUnitId(), (wu, ids) -> {
+            ids.remove(Long.valueOf(c.resultId()));
+            return ids.isEmpty() ? null : ids;
+        });
     }
 
     /** Puts a taken candidate back (this host could not have it), unless it was removed meanwhile. */
@@ -119,14 +124,13 @@ final class DispatchQueue {
         if (workUnits.isEmpty()) {
             return;
         }
-        for (Iterator<Candidate> it = entries.values().iterator(); it.hasNext(); ) {
-            Candidate c = it.next();
-            if (workUnits.contains(c.workUnitId())) {
-                it.remove();
-                dequeued(c);
+        for (long workUnit : workUnits) {
+            List<Long> queued = queuedWorkUnits.remove(workUnit);
+            if (queued != null) {
+                queued.forEach(entries::remove);
             }
         }
-        inFlight.values().removeIf(c -> workUnits.contains(c.workUnitId()));
+        inFlight.values().removeIf(c -> workUnits.contains(c.workUnitId())); // taken by requests under way: a few
     }
 
     synchronized int size() {
