@@ -15,6 +15,7 @@ import org.sparecycles.server.assimilation.Assimilator;
 import org.sparecycles.server.db.BackgroundLease;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.lifecycle.CpuPriority;
+import org.sparecycles.server.lifecycle.PassCursor;
 import org.sparecycles.server.lifecycle.Transitioner;
 import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.validation.Validator;
@@ -102,35 +103,56 @@ final class BackgroundPasses implements AutoCloseable {
      * the next pass does that work again, as no answer to a client depends on it), but the pass writes its changes
      * once at its end, so a crash undoes at most the pass in progress. A pass that did nothing (the lease is another
      * node's) writes nothing.
+     *
+     * <p>A pass takes at most {@value PassCursor#LIMIT} rows of each job's queries ({@link PassCursor}); while a
+     * backlog is left, the next pass follows at once, up to {@value #MAX_PASSES_PER_RUN} in one call, each written
+     * to disk at its end. So a backlog comes out validated and merged as it goes down, not all at the end of one
+     * long pass, and a crash undoes at most one pass.
      */
     void runNow() {
         try {
-            if (pass()) {
-                jdbc.awaitDurable();
+            for (int i = 0; i < MAX_PASSES_PER_RUN; i++) {
+                Pass done = pass();
+                if (done != Pass.SKIPPED) {
+                    jdbc.awaitDurable();
+                }
+                if (done != Pass.MORE_WAITING || thread.isShutdown()) {
+                    return;
+                }
             }
         } finally {
             lastPassEnded = System.nanoTime();
         }
     }
 
-    /**
-     * One full pass, its transactions committed but perhaps not yet durable; false when another node holds the lease
-     * and nothing was done.
-     */
-    private boolean pass() {
+    /** Bounded passes one {@link #runNow} call runs back to back at most while a backlog is left. */
+    static final int MAX_PASSES_PER_RUN = 100;
+
+    /** What one pass did. */
+    private enum Pass {
+        /** Another node holds the lease: nothing was done. */
+        SKIPPED,
+        /** Every job read what was waiting. */
+        DONE,
+        /** A job stopped at its limit, or did not start at the beginning: more may be waiting. */
+        MORE_WAITING
+    }
+
+    /** One bounded pass, its transactions committed but perhaps not yet durable. */
+    private Pass pass() {
         lock.lock();
         try {
             if (!lease.tryHold()) {
-                return false;
+                return Pass.SKIPPED;
             }
-            transitioner.runPass();
-            validator.runPass();
+            boolean more = transitioner.runPass();
+            more |= validator.runPass();
             ran("validator");
-            transitioner.runPass();
+            more |= transitioner.runPass();
             ran("transitioner");
-            assimilator.runPass();
+            more |= assimilator.runPass();
             ran("assimilator");
-            return true;
+            return more ? Pass.MORE_WAITING : Pass.DONE;
         } finally {
             lock.unlock();
         }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.lifecycle.PassCursor;
 import org.sparecycles.server.lifecycle.WorkShares;
 import org.sparecycles.server.lifecycle.WorkUnitTransitions;
 import org.sparecycles.workunits.json.CanonicalJson;
@@ -29,6 +30,7 @@ public final class Assimilator {
     private static final Logger LOG = LoggerFactory.getLogger(Assimilator.class);
 
     private final Jdbc jdbc;
+    private final PassCursor cursor = new PassCursor();
     private final FileStore files;
     private final Clock clock;
     private final WorkShares shares;
@@ -67,14 +69,16 @@ public final class Assimilator {
     }
 
     /**
-     * One pass: merge every validated work unit, then close finished batches. Work units are merged
+     * One pass: merge at most {@value PassCursor#LIMIT} validated work units, after where the pass before stopped
+     * ({@link PassCursor}), then close finished batches; returns whether more may be waiting. Work units are merged
      * {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are merged again
      * one to a transaction, so one bad work unit cannot hold up the others.
      */
-    public void runPass() {
-        List<Validated> waiting = jdbc.query("SELECT w.id, r.output_sha256, r.output_size FROM work_units w"
-                + " JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING' ORDER BY w.id",
-                rs -> new Validated(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+    public boolean runPass() {
+        List<Validated> waiting = cursor.advance(jdbc.query("SELECT w.id, r.output_sha256, r.output_size"
+                + " FROM work_units w JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING'"
+                + " AND w.id > ? ORDER BY w.id LIMIT ?", rs -> new Validated(rs.getLong(1), rs.getString(2),
+                rs.getLong(3)), cursor.after(), cursor.limit()), Validated::id);
         // batches are closed once every share is merged, so two threads cannot each leave the closing to the other
         shares.run(waiting, Validated::id, this::mergeAll);
         Instant now = clock.instant();
@@ -87,6 +91,7 @@ public final class Assimilator {
                 LOG.info("batch {} done", batch);
             }
         }
+        return cursor.more();
     }
 
     /**

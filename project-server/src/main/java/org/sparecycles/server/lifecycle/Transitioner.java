@@ -43,26 +43,33 @@ public final class Transitioner {
     /** Results expired, or work units transitioned, in one transaction (a commit each was most of a pass on H2). */
     static final int PER_TRANSACTION = 100;
 
+    private final PassCursor expiredCursor = new PassCursor();
+    private final PassCursor flaggedCursor = new PassCursor();
+
     /**
-     * One pass: expire deadlines, then transition every flagged work unit. Returns how many it looked at. Both
+     * One pass: expire at most {@value PassCursor#LIMIT} deadlines, then transition at most as many flagged work
+     * units, each after where the pass before stopped ({@link PassCursor}). Returns whether more may be waiting. Both
      * run {@value #PER_TRANSACTION} to a transaction; when such a group fails, its members are done again one to a
      * transaction, so one bad row cannot hold up the others.
      */
-    public int runPass() {
+    public boolean runPass() {
         Instant now = clock.instant();
+        List<long[]> expired = new ArrayList<>(expiredCursor.advance(jdbc.query("SELECT id, work_unit_id, host_id"
+                + " FROM results WHERE server_state = 'IN_PROGRESS' AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now, expiredCursor.after(),
+                expiredCursor.limit()), r -> r[0]));
         // in work unit order, as every transaction takes work units
-        List<long[]> expired = jdbc.query("SELECT id, work_unit_id, host_id FROM results"
-                + " WHERE server_state = 'IN_PROGRESS' AND deadline < ? ORDER BY work_unit_id, id",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now);
+        expired.sort(Comparator.<long[]>comparingLong(r -> r[1]).thenComparingLong(r -> r[0]));
         jdbc.inGroupTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, group) -> expire(c, group, now));
-        List<Long> flagged = jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE ORDER BY id",
-                rs -> rs.getLong(1));
+        List<Long> flagged = flaggedCursor.advance(jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE"
+                + " AND id > ? ORDER BY id LIMIT ?", rs -> rs.getLong(1), flaggedCursor.after(),
+                flaggedCursor.limit()), wu -> wu);
         shares.run(flagged, wu -> wu, share -> jdbc.inTransactionsNotYetDurable(share, PER_TRANSACTION, (c, wu) -> {
             if (WorkUnitTransitions.takeFlag(c, wu)) {
                 transition(c, wu, now);
             }
         }));
-        return flagged.size();
+        return expiredCursor.more() || flaggedCursor.more();
     }
 
     /** A host's missed deadline, for its standing in the app. */

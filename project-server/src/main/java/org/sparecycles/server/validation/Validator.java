@@ -16,6 +16,7 @@ import org.sparecycles.server.credit.CreditLedger;
 import org.sparecycles.server.credit.CreditRules;
 import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.files.FileStore;
+import org.sparecycles.server.lifecycle.PassCursor;
 import org.sparecycles.server.lifecycle.ResultState.Validate;
 import org.sparecycles.server.lifecycle.ResultTransitions;
 import org.sparecycles.server.lifecycle.WorkShares;
@@ -65,19 +66,26 @@ public final class Validator {
     /** Work units validated in one transaction: a commit per work unit was most of a pass's time on H2. */
     static final int WORK_UNITS_PER_TRANSACTION = 50;
 
+    private final PassCursor waitingCursor = new PassCursor();
+    private final PassCursor lateCursor = new PassCursor();
+
     /**
-     * One pass over work units awaiting validation and late results. Work units are validated
-     * {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are done
+     * One pass over at most {@value PassCursor#LIMIT} work units awaiting validation and as many late results, each
+     * after where the pass before stopped ({@link PassCursor}); returns whether more may be waiting. Work units are
+     * validated {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are done
      * again one to a transaction, so one bad work unit cannot hold up the others.
      */
-    public void runPass() {
-        List<Long> waiting = jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
-                + " AND canonical_result_id IS NULL ORDER BY id", rs -> rs.getLong(1));
+    public boolean runPass() {
+        List<Long> waiting = waitingCursor.advance(jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
+                + " AND canonical_result_id IS NULL AND id > ? ORDER BY id LIMIT ?", rs -> rs.getLong(1),
+                waitingCursor.after(), waitingCursor.limit()), wu -> wu);
         judgeAll(waiting, wu -> wu, this::validate);
-        List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
+        List<long[]> late = lateCursor.advance(jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                 + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
-                + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+                + " AND w.canonical_result_id IS NOT NULL AND r.id > ? ORDER BY r.id LIMIT ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, lateCursor.after(), lateCursor.limit()), r -> r[0]);
         judgeAll(late, r -> r[1], (c, r, verdicts) -> validateLate(c, r[1], r[0], verdicts));
+        return waitingCursor.more() || lateCursor.more();
     }
 
     /** Judges one item inside its group's transaction, leaving what the hosts get to the group's verdicts. */
