@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class Assimilator {
     static final long OUTPUT_BYTES_PER_TRANSACTION = 8L << 20;
 
     /** A validated work unit to merge: its canonical output's hash and size. */
-    private record Validated(long id, String outputSha256, long outputSize) {
+    private record Validated(long id, String outputSha256, long outputSize, long canonicalResultId) {
     }
 
     /**
@@ -75,10 +76,14 @@ public final class Assimilator {
      * one to a transaction, so one bad work unit cannot hold up the others.
      */
     public boolean runPass() {
-        List<Validated> waiting = cursor.advance(jdbc.query("SELECT w.id, r.output_sha256, r.output_size"
-                + " FROM work_units w JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING'"
-                + " AND w.id > ? ORDER BY w.id LIMIT ?", rs -> new Validated(rs.getLong(1), rs.getString(2),
-                rs.getLong(3)), cursor.after(), cursor.limit()), Validated::id);
+        // in the order of the index (state, canonical_result_id, id), so the database reads only the rows it returns;
+        // the cursor follows the canonical result ids, the merges go in work unit order, as every transaction's locks
+        List<Validated> waiting = new ArrayList<>(cursor.advance(jdbc.query("SELECT w.id, r.output_sha256,"
+                + " r.output_size, w.canonical_result_id FROM work_units w JOIN results r ON r.id = w.canonical_result_id"
+                + " WHERE w.state = 'VALIDATING' AND w.canonical_result_id > ? ORDER BY w.state, w.canonical_result_id"
+                + " LIMIT ?", rs -> new Validated(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)),
+                cursor.after(), cursor.limit()), Validated::canonicalResultId));
+        waiting.sort(Comparator.comparingLong(Validated::id));
         // batches are closed once every share is merged, so two threads cannot each leave the closing to the other
         shares.run(waiting, Validated::id, this::mergeAll);
         Instant now = clock.instant();

@@ -61,8 +61,9 @@ public final class Transitioner {
         // in work unit order, as every transaction takes work units
         expired.sort(Comparator.<long[]>comparingLong(r -> r[1]).thenComparingLong(r -> r[0]));
         jdbc.inGroupTransactionsNotYetDurable(expired, PER_TRANSACTION, (c, group) -> expire(c, group, now));
+        // ordered as the index (transition_needed, id), so the database reads only the rows it returns
         List<Long> flagged = flaggedCursor.advance(jdbc.query("SELECT id FROM work_units WHERE transition_needed = TRUE"
-                + " AND id > ? ORDER BY id LIMIT ?", rs -> rs.getLong(1), flaggedCursor.after(),
+                + " AND id > ? ORDER BY transition_needed, id LIMIT ?", rs -> rs.getLong(1), flaggedCursor.after(),
                 flaggedCursor.limit()), wu -> wu);
         shares.run(flagged, wu -> wu, share -> jdbc.inTransactionsNotYetDurable(share, PER_TRANSACTION, (c, wu) -> {
             if (WorkUnitTransitions.takeFlag(c, wu)) {

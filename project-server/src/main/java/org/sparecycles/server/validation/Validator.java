@@ -67,25 +67,31 @@ public final class Validator {
     static final int WORK_UNITS_PER_TRANSACTION = 50;
 
     private final PassCursor waitingCursor = new PassCursor();
-    private final PassCursor lateCursor = new PassCursor();
 
     /**
-     * One pass over at most {@value PassCursor#LIMIT} work units awaiting validation and as many late results, each
-     * after where the pass before stopped ({@link PassCursor}); returns whether more may be waiting. Work units are
+     * One pass over at most {@value PassCursor#LIMIT} work units awaiting validation, after where the pass before
+     * stopped ({@link PassCursor}), and, when it starts from the beginning, over the late results; returns whether
+     * more may be waiting. Work units are
      * validated {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are done
      * again one to a transaction, so one bad work unit cannot hold up the others.
      */
     public boolean runPass() {
+        boolean fromTheStart = waitingCursor.after() == 0;
+        // ordered as the index (state, canonical_result_id, id), so the database reads only the rows it returns
         List<Long> waiting = waitingCursor.advance(jdbc.query("SELECT id FROM work_units WHERE state = 'VALIDATING'"
-                + " AND canonical_result_id IS NULL AND id > ? ORDER BY id LIMIT ?", rs -> rs.getLong(1),
-                waitingCursor.after(), waitingCursor.limit()), wu -> wu);
+                + " AND canonical_result_id IS NULL AND id > ? ORDER BY state, canonical_result_id, id LIMIT ?",
+                rs -> rs.getLong(1), waitingCursor.after(), waitingCursor.limit()), wu -> wu);
         judgeAll(waiting, wu -> wu, this::validate);
-        List<long[]> late = lateCursor.advance(jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
-                + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
-                + " AND w.canonical_result_id IS NOT NULL AND r.id > ? ORDER BY r.id LIMIT ?",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, lateCursor.after(), lateCursor.limit()), r -> r[0]);
-        judgeAll(late, r -> r[1], (c, r, verdicts) -> validateLate(c, r[1], r[0], verdicts));
-        return waitingCursor.more() || lateCursor.more();
+        if (fromTheStart) {
+            // once per round of the cursor: this reads every successful result not yet validated (few but in a
+            // backlog), to find the few whose work unit has its canonical result already
+            List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
+                    + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
+                    + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+            judgeAll(late, r -> r[1], (c, r, verdicts) -> validateLate(c, r[1], r[0], verdicts));
+        }
+        return waitingCursor.more();
     }
 
     /** Judges one item inside its group's transaction, leaving what the hosts get to the group's verdicts. */
