@@ -164,7 +164,7 @@ final class BackgroundPasses implements AutoCloseable {
         }
     }
 
-    /** When each job last finished a pass, by job name (transitioner, validator, assimilator); empty before the first. */
+    /** When each job last finished a pass, by name (transitioner, validator, assimilator); empty before the first. */
     Map<String, Instant> lastRuns() {
         synchronized (lastRuns) {
             return Map.copyOf(lastRuns);

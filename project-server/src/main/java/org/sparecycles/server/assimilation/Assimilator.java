@@ -79,10 +79,11 @@ public final class Assimilator {
         // in the order of the index (state, canonical_result_id, id), so the database reads only the rows it returns;
         // the cursor follows the canonical result ids, the merges go in work unit order, as every transaction's locks
         List<Validated> waiting = new ArrayList<>(cursor.advance(jdbc.query("SELECT w.id, r.output_sha256,"
-                + " r.output_size, w.canonical_result_id FROM work_units w JOIN results r ON r.id = w.canonical_result_id"
-                + " WHERE w.state = 'VALIDATING' AND w.canonical_result_id > ? ORDER BY w.state, w.canonical_result_id"
-                + " LIMIT ?", rs -> new Validated(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)),
-                cursor.after(), cursor.limit()), Validated::canonicalResultId));
+                + " r.output_size, w.canonical_result_id FROM work_units w"
+                + " JOIN results r ON r.id = w.canonical_result_id WHERE w.state = 'VALIDATING'"
+                + " AND w.canonical_result_id > ? ORDER BY w.state, w.canonical_result_id LIMIT ?",
+                rs -> new Validated(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)), cursor.after(),
+                cursor.limit()), Validated::canonicalResultId));
         waiting.sort(Comparator.comparingLong(Validated::id));
         // batches are closed once every share is merged, so two threads cannot each leave the closing to the other
         shares.run(waiting, Validated::id, this::mergeAll);
