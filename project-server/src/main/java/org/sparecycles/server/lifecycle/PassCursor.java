@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * Where one query of a background job resumes: a pass reads at most {@link #limit()} rows with an id after
- * {@link #after()}, in id order ({@code ... AND id > ? ORDER BY id LIMIT ?}), so a backlog is worked off in passes of
- * bounded size. Each such pass validates, transitions and merges its share before the next one starts, so work units
+ * Where one query of a background job resumes: a pass reads at most {@link #limit()} rows whose id (or another
+ * increasing column) is after {@link #after()}, in that order ({@code ... AND id > ? ORDER BY ..., id LIMIT ?}, along
+ * an index that ends with that column, so the database reads only those rows), so a backlog is worked off in passes
+ * of bounded size. Each such pass validates, transitions and merges its share before the next one starts, so work units
  * come out done as the backlog goes down instead of all at the end of one long pass, and a crash redoes at most one
  * pass. Rows that stay selected after a pass (a failure tried again later, a work unit waiting for more results) do
  * not keep later passes from the rows after them. Used by the passes' one thread at a time.

@@ -71,9 +71,9 @@ public final class Validator {
     /**
      * One pass over at most {@value PassCursor#LIMIT} work units awaiting validation, after where the pass before
      * stopped ({@link PassCursor}), and, when it starts from the beginning, over the late results; returns whether
-     * more may be waiting. Work units are
-     * validated {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such a group fails, its work units are done
-     * again one to a transaction, so one bad work unit cannot hold up the others.
+     * more may be waiting. Work units are validated {@value #WORK_UNITS_PER_TRANSACTION} to a transaction; when such
+     * a group fails, its work units are done again one to a transaction, so one bad work unit cannot hold up the
+     * others.
      */
     public boolean runPass() {
         boolean fromTheStart = waitingCursor.after() == 0;
@@ -83,8 +83,8 @@ public final class Validator {
                 rs -> rs.getLong(1), waitingCursor.after(), waitingCursor.limit()), wu -> wu);
         judgeAll(waiting, wu -> wu, this::validate);
         if (fromTheStart) {
-            // once per round of the cursor: this reads every successful result not yet validated (few but in a
-            // backlog), to find the few whose work unit has its canonical result already
+            // once per round of the cursor: this reads every successful result not yet validated (many while a
+            // backlog waits) to find the few whose work unit has its canonical result already
             List<long[]> late = jdbc.query("SELECT r.id, r.work_unit_id FROM results r JOIN work_units w"
                     + " ON w.id = r.work_unit_id WHERE r.outcome = 'SUCCESS' AND r.validate_state = 'INIT'"
                     + " AND w.canonical_result_id IS NOT NULL ORDER BY r.id",
