@@ -54,6 +54,7 @@ public final class Transitioner {
      */
     public boolean runPass() {
         Instant now = clock.instant();
+        // through (server_state, deadline, id): every result past its deadline is read (few), the first by id kept
         List<long[]> expired = new ArrayList<>(expiredCursor.advance(jdbc.query("SELECT id, work_unit_id, host_id"
                 + " FROM results WHERE server_state = 'IN_PROGRESS' AND deadline < ? AND id > ? ORDER BY id LIMIT ?",
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, now, expiredCursor.after(),
