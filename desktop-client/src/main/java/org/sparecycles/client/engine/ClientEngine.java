@@ -273,13 +273,17 @@ public final class ClientEngine implements AutoCloseable {
         }
         int stopped = runner.stopAll();
         engine.save();
+        writeCpuLedger();
+        events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
+                + " checkpoints at the next start" : ""));
+    }
+
+    private void writeCpuLedger() {
         try {
             cpu.write(config.dataDir());
         } catch (IOException e) {
             events.add("client", "cannot write " + CpuLedger.FILE + ": " + e.getMessage());
         }
-        events.add("client", "stopped" + (stopped > 0 ? "; " + stopped + " running tasks resume from their"
-                + " checkpoints at the next start" : ""));
     }
 
     private void fatal(String message, Throwable cause) {
@@ -301,6 +305,9 @@ public final class ClientEngine implements AutoCloseable {
         Instant now = engine.clock().instant();
         transferRunner.startDue(now);
         runner.run(now);
+        if (runner.allWorkersGoneSinceLedgerWritten()) {
+            writeCpuLedger();
+        }
         rpc.maybeRequest(now);
         scheduleWake(now);
         publish();

@@ -15,8 +15,9 @@ import org.sparecycles.workunits.json.Json;
 
 /**
  * Where this client's CPU went since it started: the client process itself, and its worker processes split into
- * the app's computation and the rest. Written as {@code cpu.json} in the data directory when the engine stops
- * (see {@code docs/client.md}); the server's {@code efficiency} benchmark reads it. Engine thread only.
+ * the app's computation and the rest. Written as {@code cpu.json} in the data directory when the engine stops, and
+ * whenever its last worker has gone after computing (see {@code docs/client.md}); the server's {@code efficiency}
+ * benchmark reads it. Engine thread only.
  */
 final class CpuLedger {
     static final String FILE = "cpu.json";
@@ -30,6 +31,9 @@ final class CpuLedger {
     private double appSeconds;
     private double workerStartSeconds;
     private double checkpointSeconds;
+    /** {@link #workersStarted} and {@link #tasksMeasured} when {@link #write} last ran. */
+    private int workersWritten;
+    private int tasksWritten;
 
     /**
      * What {@code cpu.json} holds, in CPU seconds. Children figures are null where the OS does not tell them (not
@@ -156,9 +160,16 @@ final class CpuLedger {
         return "otherJvm";
     }
 
+    /** Whether a worker has started or a task been measured since {@link #write} last ran. */
+    boolean changedSinceWritten() {
+        return workersStarted != workersWritten || tasksMeasured != tasksWritten;
+    }
+
     void write(Path dataDir) throws IOException {
         AtomicFiles.write(dataDir.resolve(FILE), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(report()));
+        workersWritten = workersStarted;
+        tasksWritten = tasksMeasured;
     }
 
     private static double clientSeconds() {

@@ -135,6 +135,20 @@ final class TaskRunner {
                 || plan.run().isEmpty() && plan.start().isEmpty() && !plan.held().isEmpty());
     }
 
+    /**
+     * Whether every worker is gone (none computing, stopped in place, waiting for its slot's next task or exiting)
+     * and some worker has started or ended a task since {@link CpuLedger#write} last ran: the moment to write
+     * {@code cpu.json} again, its workers' CPU then being whole. Waits for workers dismissed a moment ago to exit
+     * (a JVM's exit, at most a few tenths of a second); the client then has nothing to compute, so nothing waits.
+     */
+    boolean allWorkersGoneSinceLedgerWritten() {
+        if (!workers.isEmpty() || slots.anyWaiting() || !cpu.changedSinceWritten()) {
+            return false;
+        }
+        slots.awaitLeaving();
+        return true;
+    }
+
     /** When a worker waiting for its slot's next task is due to be dismissed, if one waits. */
     Optional<Instant> nextIdleDismissal() {
         return slots.nextDismissal();

@@ -143,6 +143,17 @@ final class WorkerSlots {
         });
     }
 
+    /** Whether a worker waits for its slot's next task. */
+    boolean anyWaiting() {
+        return !idle.isEmpty();
+    }
+
+    /** Waits until the workers dismissed without waiting are gone (reaped, so their CPU is among ended children). */
+    void awaitLeaving() {
+        leaving.forEach(WorkerProcess::awaitGone);
+        leaving.clear();
+    }
+
     /** When the next idle worker is due to be dismissed, if one waits. */
     Optional<Instant> nextDismissal() {
         return idle.values().stream().map(i -> i.since().plus(IDLE_WORKER_GRACE)).min(Instant::compareTo);
@@ -155,8 +166,7 @@ final class WorkerSlots {
     void dismissAllAndWait() {
         idle.values().forEach(i -> i.worker().dismissAndWait());
         idle.clear();
-        leaving.forEach(WorkerProcess::awaitGone);
-        leaving.clear();
+        awaitLeaving();
     }
 
     /** Files the slot's checkpoint holds for this task (0 without one). */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -94,6 +95,70 @@ class EfficiencyCommandTest {
         assertTrue(workers < tasks, "a worker that finished its task serves its slot's next one: " + workers
                 + " workers for " + tasks + " tasks");
         assertTrue(Files.exists(tmp.resolve("eff/workload/NOTICE")));
+    }
+
+    @Test
+    void aWarmUpBatchIsLeftOutOfTheFigures() throws Exception {
+        Path console = tmp.resolve("efficiency.out");
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.sparecycles.server.cli.ServerMain", "efficiency",
+                "--warm-up-images", "4", "--images", "4", "--files-per-work-unit", "2", "--volunteers", "2",
+                "--grid", "4", "--data-dir", tmp.resolve("eff").toString())
+                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        try {
+            assertTrue(run.waitFor(4, TimeUnit.MINUTES), () -> "still running after 4 minutes:\n" + read(console));
+        } finally {
+            run.destroyForcibly();
+        }
+        String text = read(console);
+        assertEquals(0, run.exitValue(), text);
+        assertTrue(text.contains("Submitted warm-up batch 1: 4 images in 2 work units")
+                && text.contains("Submitted batch 2: 4 images in 2 work units"), text);
+        assertTrue(text.contains("Batch 2 DONE: 4 images in 2 work units (2 merged, 0 failed)"), text);
+        int split = text.indexOf("Batch 2 alone, after the warm-up:");
+        assertTrue(text.indexOf("The whole run, the warm-up batch included:") >= 0 && split > 0, text);
+        Map<String, Double> whole = rows(text.substring(0, split));
+        Map<String, Double> measured = rows(text.substring(split));
+        for (Map<String, Double> table : List.of(whole, measured)) {
+            double parts = table.get("inside the app (worker, app computing)")
+                    + table.get("worker start (JVM start or next task, to app start)")
+                    + table.get("worker end (app done to next task or exit)")
+                    + table.get("worker checkpoints and progress files")
+                    + table.get("client process (scheduling, transfers, hashing, state)");
+            assertEquals(table.get("total"), parts, 0.003, "the parts add up:\n" + text);
+        }
+        double app = measured.get("inside the app (worker, app computing)");
+        assertTrue(app > 0 && app < whole.get("inside the app (worker, app computing)"), text);
+        assertTrue(measured.get("client process (scheduling, transfers, hashing, state)") > 0, text);
+        assertTrue(measured.get("client process (scheduling, transfers, hashing, state)")
+                < whole.get("client process (scheduling, transfers, hashing, state)"), text);
+        assertTrue(Pattern.compile("(?m)^  of which start-up \\(JVM, attach, host benchmark\\)\\s+-?0\\.000$")
+                .matcher(text.substring(split)).find(), "the clients started during the warm-up:\n" + text);
+        assertTrue(text.substring(split).contains("  by thread (after the warm-up):"), text);
+
+        int tasks = 0;
+        for (int i = 1; i <= 2; i++) {
+            tasks += Json.mapper().readTree(tmp.resolve("eff/volunteers/volunteer-" + i + "/cpu.json").toFile())
+                    .get("tasksMeasured").asInt();
+        }
+        Matcher perTask = Pattern.compile("per task \\((\\d+) tasks").matcher(text.substring(split));
+        assertTrue(perTask.find(), text);
+        int measuredTasks = Integer.parseInt(perTask.group(1));
+        assertTrue(measuredTasks >= 2 && measuredTasks <= 4 && tasks - measuredTasks >= 2,
+                "each batch's two work units were computed, the measured batch's alone counted: " + measuredTasks
+                        + " of " + tasks + " tasks\n" + text);
+        Matcher last = LAST_LINE.matcher(text);
+        assertTrue(last.find(), text);
+        assertEquals(app, Double.parseDouble(last.group(2)), 0.006, "the closing line is the measured batch's");
+    }
+
+    private static Map<String, Double> rows(String text) {
+        Map<String, Double> rows = new LinkedHashMap<>();
+        Matcher m = ROW.matcher(text);
+        while (m.find()) {
+            rows.put(m.group(1).trim(), Double.parseDouble(m.group(2)));
+        }
+        return rows;
     }
 
     private static String read(Path p) {

@@ -130,11 +130,22 @@ class ClientEngineTest {
         // no task follows: the waiting worker is dismissed while the engine runs on
         Await.until(() -> workers().isEmpty(), BOUND, () -> "workers still running: " + workers());
         assertFalse(engine.snapshot().status().equals("computing"), engine.snapshot()::toString);
+        // with its last worker gone, the running client writes cpu.json, the worker's whole CPU in it
+        Path ledger = tmp.resolve("client/cpu.json");
+        Await.until(() -> Files.isRegularFile(ledger)
+                && Json.mapper().readTree(ledger.toFile()).get("tasksMeasured").asInt() == 2, BOUND,
+                () -> "no cpu.json with both tasks while running:\n" + log(engine));
+        JsonNode running = Json.mapper().readTree(ledger.toFile());
+        assertEquals(1, running.get("workersStarted").asInt(), running.toString());
+        double app = running.get("appSeconds").asDouble();
+        assertTrue(app > 0 && running.get("workerProcessesSeconds").asDouble() > app, running.toString());
 
         engine.close();
-        JsonNode cpu = Json.mapper().readTree(tmp.resolve("client/cpu.json").toFile());
+        JsonNode cpu = Json.mapper().readTree(ledger.toFile());
         assertEquals(1, cpu.get("workersStarted").asInt(), cpu.toString());
         assertEquals(2, cpu.get("tasksMeasured").asInt(), cpu.toString());
+        assertEquals(app, cpu.get("appSeconds").asDouble(), "no worker ran after the running copy:\n" + cpu);
+        assertTrue(cpu.get("clientSeconds").asDouble() >= running.get("clientSeconds").asDouble(), cpu.toString());
     }
 
     @Test

@@ -70,6 +70,21 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
                 everyClientTold ? threads : Map.of());
     }
 
+    /**
+     * What was spent after {@code before}, a breakdown of the same clients read earlier in their run (their
+     * {@code cpu.json} as written while they ran): every figure less its value then.
+     */
+    CpuBreakdown since(CpuBreakdown before) {
+        Map<String, Double> threads = new LinkedHashMap<>();
+        if (!before.clientThreads.isEmpty()) {
+            clientThreads.forEach((role, seconds) -> threads.put(role,
+                    seconds - before.clientThreads.getOrDefault(role, 0.0)));
+        }
+        return new CpuBreakdown(app - before.app, workerStart - before.workerStart, workerEnd - before.workerEnd,
+                checkpoints - before.checkpoints, client - before.client, clientStartUp - before.clientStartUp,
+                workers - before.workers, tasks - before.tasks, threads);
+    }
+
     double total() {
         return app + workerStart + workerEnd + checkpoints + client;
     }
@@ -82,7 +97,8 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         return total() <= 0 ? 0 : outside() / total();
     }
 
-    String table() {
+    /** The table, its threads' part saying what they span: "whole run, start-up included", say. */
+    String table(String threadsSpan) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%-58s %10s %8s%n", "volunteer CPU", "seconds", "share"));
         row(s, "inside the app (worker, app computing)", app);
@@ -92,7 +108,7 @@ record CpuBreakdown(double app, double workerStart, double workerEnd, double che
         row(s, "client process (scheduling, transfers, hashing, state)", client);
         s.append(String.format(Locale.ROOT, "%-58s %10.3f%n", "  of which start-up (JVM, attach, host benchmark)", clientStartUp));
         if (!clientThreads.isEmpty()) {
-            s.append("  by thread (whole run, start-up included):\n");
+            s.append("  by thread (").append(threadsSpan).append("):\n");
             ROLES.forEach((role, label) -> s.append(String.format(Locale.ROOT, "    %-54s %10.3f%n", label,
                     clientThreads.getOrDefault(role, 0.0))));
         }
