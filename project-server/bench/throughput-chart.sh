@@ -41,7 +41,7 @@ new Chart(document.getElementById('c'), {
     {type: 'line', label: 'scheduler p99 (ms)', data: [$(join "${p99s[@]}")], borderColor: '#ef4444',
      backgroundColor: '#ef4444', yAxisID: 'ms', order: 0}]},
   options: {animation: false, responsive: false, plugins: {title: {display: true,
-      text: 'Load test on embedded H2 against the size of the database already there (2 cores, 200 hosts)'}},
+      text: 'Load test on embedded H2 against the size of the database already there (2 cores, 200 hosts, full load)'}},
     scales: {y: {beginAtZero: true, title: {display: true, text: 'results a second'}},
       ms: {beginAtZero: true, position: 'right', grid: {drawOnChartArea: false}, title: {display: true, text: 'p99 ms'}},
       x: {title: {display: true, text: 'database before the run'}}}}});
