@@ -139,8 +139,8 @@ public final class EfficiencyCommand implements Callable<Integer> {
                     "efficiency-researcher-password", "Efficiency researcher", Set.of(Role.RESEARCHER));
             ProjectInfo project = server.projects().create(researcher, "SpareCycles efficiency",
                     "The sample workload scaled up: mosaics of flipped tiles of the bundled samples.");
-            BatchStatus first = submit(server, researcher, project,
-                    warmUpImages > 0 ? "Warm-up batch" : "Scaled sample batch", warmUpImages > 0 ? warmUpFiles : files);
+            BatchStatus first = warmUpImages > 0 ? submit(server, researcher, project, true, warmUpFiles)
+                    : submit(server, researcher, project, false, files);
             double serverCpuBefore = CommandSupport.processCpuSeconds();
             long start = System.nanoTime();
             BatchStatus done;
@@ -157,7 +157,7 @@ public final class EfficiencyCommand implements Callable<Integer> {
                     atWarmUpEnd = awaitLedgers(server, first.id(), volunteerDirs, crowd);
                     console.printf(Locale.ROOT, "Warm-up merged after %.1f s; the clients' cpu.json read once their"
                             + " workers were gone (left out of the figures below)%n", (System.nanoTime() - start) / 1e9);
-                    BatchStatus measured = submit(server, researcher, project, "Scaled sample batch", files);
+                    BatchStatus measured = submit(server, researcher, project, false, files);
                     serverCpuBefore = CommandSupport.processCpuSeconds();
                     start = System.nanoTime();
                     done = new ProgressLine(console).follow(() -> server.batches().status(measured.id()),
@@ -251,19 +251,19 @@ public final class EfficiencyCommand implements Callable<Integer> {
         return written;
     }
 
-    private BatchStatus submit(ProjectServer server, long researcher, ProjectInfo project, String name,
+    private BatchStatus submit(ProjectServer server, long researcher, ProjectInfo project, boolean warmUp,
                                List<Path> files) throws IOException {
         List<BatchInput> inputs = new ArrayList<>();
         for (Path p : files) { // read one at a time by the submission
             inputs.add(new BatchInput.OnDisk(p.getFileName().toString(), p, Files.size(p)));
         }
+        String name = warmUp ? "Warm-up batch" : "Scaled sample batch";
         BatchStatus batch = server.batches().submit(researcher, new BatchSubmission(project.id(), name,
                 "particle-count", DemoCommand.SAMPLE_PARAMETERS, new RedundancyPolicy(2, 2, 0, 0, 0), filesPerWorkUnit),
                 inputs, List.of());
         console.printf(Locale.ROOT, "Submitted %s %d: %d images in %d work units of %d, quorum 2 (2 replicas"
-                + " each), app %s %s %s%n", name.toLowerCase(Locale.ROOT).startsWith("warm") ? "warm-up batch"
-                : "batch", batch.id(), batch.files(), batch.workUnits(), filesPerWorkUnit, batch.app(),
-                batch.appVersion(), batch.parameters());
+                + " each), app %s %s %s%n", warmUp ? "warm-up batch" : "batch", batch.id(), batch.files(),
+                batch.workUnits(), filesPerWorkUnit, batch.app(), batch.appVersion(), batch.parameters());
         return batch;
     }
 
