@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +30,14 @@ class EfficiencyCommandTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void smallRunReportsVolunteerCpuThatAddsUp() throws Exception {
+    /** Runs {@code efficiency} with these options as its own process, and returns what it printed once it exited 0. */
+    private String efficiency(String... options) throws Exception {
         Path console = tmp.resolve("efficiency.out");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.sparecycles.server.cli.ServerMain", "efficiency",
-                "--images", "8", "--files-per-work-unit", "4", "--volunteers", "2", "--grid", "4",
-                "--data-dir", tmp.resolve("eff").toString())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "org.sparecycles.server.cli.ServerMain",
+                "efficiency", "--volunteers", "2", "--grid", "4", "--data-dir", tmp.resolve("eff").toString()));
+        command.addAll(List.of(options));
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile()).start();
         try {
             assertTrue(run.waitFor(4, TimeUnit.MINUTES), () -> "still running after 4 minutes:\n" + read(console));
         } finally {
@@ -44,14 +45,16 @@ class EfficiencyCommandTest {
         }
         String text = read(console);
         assertEquals(0, run.exitValue(), text);
+        return text;
+    }
+
+    @Test
+    void smallRunReportsVolunteerCpuThatAddsUp() throws Exception {
+        String text = efficiency("--images", "8", "--files-per-work-unit", "4");
         assertTrue(text.contains("Batch 1 DONE: 8 images in 2 work units (2 merged, 0 failed)"), text);
         assertTrue(text.contains("100%"), "progress line reached 100%:\n" + text);
 
-        Map<String, Double> rows = new LinkedHashMap<>();
-        Matcher m = ROW.matcher(text);
-        while (m.find()) {
-            rows.put(m.group(1).trim(), Double.parseDouble(m.group(2)));
-        }
+        Map<String, Double> rows = rows(text);
         double app = rows.get("inside the app (worker, app computing)");
         double start = rows.get("worker start (JVM start or next task, to app start)");
         double end = rows.get("worker end (app done to next task or exit)");
@@ -99,19 +102,7 @@ class EfficiencyCommandTest {
 
     @Test
     void aWarmUpBatchIsLeftOutOfTheFigures() throws Exception {
-        Path console = tmp.resolve("efficiency.out");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.sparecycles.server.cli.ServerMain", "efficiency",
-                "--warm-up-images", "4", "--images", "4", "--files-per-work-unit", "2", "--volunteers", "2",
-                "--grid", "4", "--data-dir", tmp.resolve("eff").toString())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-        try {
-            assertTrue(run.waitFor(4, TimeUnit.MINUTES), () -> "still running after 4 minutes:\n" + read(console));
-        } finally {
-            run.destroyForcibly();
-        }
-        String text = read(console);
-        assertEquals(0, run.exitValue(), text);
+        String text = efficiency("--warm-up-images", "4", "--images", "4", "--files-per-work-unit", "2");
         assertTrue(text.contains("Submitted warm-up batch 1: 4 images in 2 work units")
                 && text.contains("Submitted batch 2: 4 images in 2 work units"), text);
         assertTrue(text.contains("Batch 2 DONE: 4 images in 2 work units (2 merged, 0 failed)"), text);
