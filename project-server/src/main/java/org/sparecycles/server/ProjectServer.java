@@ -147,8 +147,10 @@ public final class ProjectServer implements AutoCloseable {
                 journal = SchedulerJournal.open(config.dataDir().resolve("journal"),
                         database.groupCommit()::awaitDurable);
             }
+            // fsync as the database does: on PostgreSQL, whose commits are durable when they return; not on H2,
+            // embedded or given by URL, whose commits the group commit writes later
             ProjectServer server = new ProjectServer(config, database,
-                    new FileStore(config.dataDir(), config.dbUrl().isPresent()), journal); // fsync as the database does
+                    new FileStore(config.dataDir(), database.groupCommit().durableOnCommit()), journal);
             LOG.info("SpareCycles project server listening on {}{} (data in {})", server.baseUri(),
                     server.httpsUri().map(u -> " and " + u).orElse(""), config.dataDir());
             return server;

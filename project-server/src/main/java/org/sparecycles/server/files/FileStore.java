@@ -47,6 +47,11 @@ public final class FileStore {
     private final Path tmp;
     private final boolean fsync;
 
+    /** Whether each file is fsynced (with its directory) before it is renamed into place. */
+    public boolean fsyncs() {
+        return fsync;
+    }
+
     /** A store that fsyncs every file it writes. */
     public FileStore(Path dataDir) throws IOException {
         this(dataDir, true);
