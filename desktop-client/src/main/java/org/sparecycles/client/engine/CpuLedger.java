@@ -31,9 +31,8 @@ final class CpuLedger {
     private double appSeconds;
     private double workerStartSeconds;
     private double checkpointSeconds;
-    /** {@link #workersStarted} and {@link #tasksMeasured} when {@link #write} last ran. */
-    private int workersWritten;
-    private int tasksWritten;
+    /** Whether a worker has started or a task been measured since {@link #write} last ran. */
+    private boolean changedSinceWritten;
 
     /**
      * What {@code cpu.json} holds, in CPU seconds. Children figures are null where the OS does not tell them (not
@@ -69,6 +68,7 @@ final class CpuLedger {
     }
 
     void workerStarting() {
+        changedSinceWritten = true;
         if (workersStarted++ == 0) {
             atFirstWorker = ProcessCpu.current();
         }
@@ -80,6 +80,7 @@ final class CpuLedger {
             return;
         }
         tasksMeasured++;
+        changedSinceWritten = true;
         appSeconds += cpu.appSeconds();
         workerStartSeconds += cpu.atStart();
         checkpointSeconds += cpu.checkpointSeconds();
@@ -162,14 +163,13 @@ final class CpuLedger {
 
     /** Whether a worker has started or a task been measured since {@link #write} last ran. */
     boolean changedSinceWritten() {
-        return workersStarted != workersWritten || tasksMeasured != tasksWritten;
+        return changedSinceWritten;
     }
 
     void write(Path dataDir) throws IOException {
         AtomicFiles.write(dataDir.resolve(FILE), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsBytes(report()));
-        workersWritten = workersStarted;
-        tasksWritten = tasksMeasured;
+        changedSinceWritten = false;
     }
 
     private static double clientSeconds() {
