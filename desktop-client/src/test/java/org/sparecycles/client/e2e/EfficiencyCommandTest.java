@@ -102,7 +102,8 @@ class EfficiencyCommandTest {
 
     @Test
     void aWarmUpBatchIsLeftOutOfTheFigures() throws Exception {
-        String text = efficiency("--warm-up-images", "4", "--images", "4", "--files-per-work-unit", "2");
+        String text = efficiency("--warm-up-images", "4", "--images", "4", "--files-per-work-unit", "2",
+                "--client-jvm-option=-XX:+PrintCommandLineFlags", "--client-jvm-option=-Xss768k");
         assertTrue(text.contains("Submitted warm-up batch 1: 4 images in 2 work units")
                 && text.contains("Submitted batch 2: 4 images in 2 work units"), text);
         assertTrue(text.contains("Batch 2 DONE: 4 images in 2 work units (2 merged, 0 failed)"), text);
@@ -131,6 +132,10 @@ class EfficiencyCommandTest {
         for (int i = 1; i <= 2; i++) {
             tasks += Json.mapper().readTree(tmp.resolve("eff/volunteers/volunteer-" + i + "/cpu.json").toFile())
                     .get("tasksMeasured").asInt();
+        }
+        for (int i = 1; i <= 2; i++) { // the JVM prints its flags first, so both options reached each client
+            String log = read(tmp.resolve("eff/volunteers/volunteer-" + i + ".log"));
+            assertTrue(log.contains("-XX:+PrintCommandLineFlags") && log.contains("-XX:ThreadStackSize=768"), log);
         }
         Matcher perTask = Pattern.compile("per task \\((\\d+) tasks").matcher(text.substring(split));
         assertTrue(perTask.find(), text);

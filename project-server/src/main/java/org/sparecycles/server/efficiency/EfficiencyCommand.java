@@ -90,6 +90,11 @@ public final class EfficiencyCommand implements Callable<Integer> {
             + " desktop-client/headless.jvmopts (serial GC, a small heap given back) instead of JVM defaults"})
     boolean leanClients;
 
+    @Option(names = "--client-jvm-option", paramLabel = "OPTION",
+            description = {"one more JVM option for the clients, after the others (repeatable), e.g."
+                    + " --client-jvm-option=-XX:-TieredCompilation"})
+    List<String> extraClientOptions = new ArrayList<>();
+
     @Option(names = "--workload-only", description = "only write the scaled workload into DATA_DIR/workload")
     boolean workloadOnly;
 
@@ -145,7 +150,8 @@ public final class EfficiencyCommand implements Callable<Integer> {
             long start = System.nanoTime();
             BatchStatus done;
             List<JsonNode> atWarmUpEnd = List.of();
-            List<String> clientOptions = leanClients ? LEAN_CLIENT_OPTIONS : List.of("-Xmx96m");
+            List<String> clientOptions = new ArrayList<>(leanClients ? LEAN_CLIENT_OPTIONS : List.of("-Xmx96m"));
+            clientOptions.addAll(extraClientOptions);
             try (VolunteerLauncher.Volunteers crowd = launcher.start(server.baseUri(), volunteerDirs, volunteers, 0,
                     () -> { }, clientOptions)) {
                 console.println("Started " + volunteers + " headless volunteers, JVM options " + clientOptions
