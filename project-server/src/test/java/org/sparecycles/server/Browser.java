@@ -11,6 +11,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -47,6 +49,27 @@ final class Browser implements AutoCloseable {
 
     String path() {
         return driver.getCurrentUrl().substring(base.length());
+    }
+
+    /**
+     * Waits until the element's page has been replaced, as after the navigation a click on it caused. Chromium
+     * answers a question about a node of a page being replaced either as stale or with "Node with given id does not
+     * belong to the document" (an unknown error, which Selenium's {@code stalenessOf} does not take for stale).
+     */
+    void awaitReplaced(WebElement element) {
+        wait.until(d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (StaleElementReferenceException e) {
+                return true;
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Logs in through the form and waits until the browser has left the log-in page. */

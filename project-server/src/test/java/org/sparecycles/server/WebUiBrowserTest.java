@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.workunits.protocol.Assignment;
 import org.sparecycles.workunits.protocol.BatchStatus;
@@ -182,7 +181,7 @@ class WebUiBrowserTest {
         WebElement save = browser.driver.findElement(By.cssSelector("#account-" + id + " button"));
         save.click();
         // the clicked box is selected before the form is sent: wait for the page the change redirects to
-        browser.wait.until(ExpectedConditions.stalenessOf(save));
+        browser.awaitReplaced(save);
         browser.wait.until(d -> browser.driver.findElement(By.cssSelector("#account-" + id + " input[value=researcher]"))
                 .isSelected());
         assertTrue(t.server.accounts().find(id).orElseThrow().has(Role.RESEARCHER));
