@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -37,7 +38,22 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1280,1000", "--user-data-dir=" + profile.toAbsolutePath());
         this.driver = new ChromeDriver(service, options);
-        this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        this.wait = new WebDriverWait(driver, Duration.ofSeconds(20)) {
+            /** A condition that read a node of a page being replaced is asked again, not failed. */
+            @Override
+            public <V> V until(Function<? super WebDriver, V> condition) {
+                return super.until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (WebDriverException e) {
+                        if (ofReplacedPage(e)) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
+            }
+        };
         wait.ignoring(StaleElementReferenceException.class); // the page may be replaced while a condition reads it
         this.base = baseUri.endsWith("/") ? baseUri.substring(0, baseUri.length() - 1) : baseUri;
     }
@@ -51,11 +67,7 @@ final class Browser implements AutoCloseable {
         return driver.getCurrentUrl().substring(base.length());
     }
 
-    /**
-     * Waits until the element's page has been replaced, as after the navigation a click on it caused. Chromium
-     * answers a question about a node of a page being replaced either as stale or with "Node with given id does not
-     * belong to the document" (an unknown error, which Selenium's {@code stalenessOf} does not take for stale).
-     */
+    /** Waits until the element's page has been replaced, as after the navigation a click on it caused. */
     void awaitReplaced(WebElement element) {
         wait.until(d -> {
             try {
@@ -64,12 +76,21 @@ final class Browser implements AutoCloseable {
             } catch (StaleElementReferenceException e) {
                 return true;
             } catch (WebDriverException e) {
-                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                if (ofReplacedPage(e)) {
                     return true;
                 }
                 throw e;
             }
         });
+    }
+
+    /**
+     * Chromium answers a question about a node of a page being replaced either as stale or as an unknown error,
+     * "Node with given id does not belong to the document", which Selenium's {@code stalenessOf} and
+     * {@code ignoring} do not take for stale.
+     */
+    private static boolean ofReplacedPage(WebDriverException e) {
+        return String.valueOf(e.getMessage()).contains("does not belong to the document");
     }
 
     /** Logs in through the form and waits until the browser has left the log-in page. */
