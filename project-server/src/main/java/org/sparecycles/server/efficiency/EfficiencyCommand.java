@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import org.sparecycles.server.ProjectServer;
 import org.sparecycles.server.accounts.Role;
 import org.sparecycles.server.batches.BatchInput;
 import org.sparecycles.server.config.ServerConfig;
+import org.sparecycles.server.db.Jdbc;
 import org.sparecycles.server.demo.DemoCommand;
 import org.sparecycles.server.demo.ProgressLine;
 import org.sparecycles.server.demo.VolunteerLauncher;
@@ -223,14 +222,9 @@ public final class EfficiencyCommand implements Callable<Integer> {
      * before reporting it. Counted afresh (the batch status reuses its counts for a while).
      */
     private static int successfulResults(ProjectServer server, long batchId) {
-        try (Connection c = server.dataSource().getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM results r JOIN work_units w"
-                     + " ON w.id = r.work_unit_id WHERE w.batch_id = ? AND r.outcome = 'SUCCESS'")) {
-            q.setLong(1, batchId);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+        try (Connection c = server.dataSource().getConnection()) {
+            return (int) Jdbc.queryLong(c, "SELECT COUNT(*) FROM results r JOIN work_units w"
+                    + " ON w.id = r.work_unit_id WHERE w.batch_id = ? AND r.outcome = 'SUCCESS'", batchId);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot count the warm-up batch's results: " + e.getMessage(), e);
         }
