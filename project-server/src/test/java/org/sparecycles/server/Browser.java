@@ -73,10 +73,8 @@ final class Browser implements AutoCloseable {
             try {
                 element.isEnabled();
                 return false;
-            } catch (StaleElementReferenceException e) {
-                return true;
             } catch (WebDriverException e) {
-                if (ofReplacedPage(e)) {
+                if (e instanceof StaleElementReferenceException || ofReplacedPage(e)) {
                     return true;
                 }
                 throw e;
